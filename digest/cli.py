@@ -1,0 +1,262 @@
+"""The command-line door: ``digest build``, ``digest serve`` and one command per stage.
+
+Stage commands read and write JSON Lines, so they compose as a shell pipeline::
+
+    digest clean samples/*/*.txt | digest dedupe | digest summarize -n 3 | digest group
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, TextIO
+
+import click
+
+from digest.config import ConfigError
+from digest.plugin import FEEDS_ENV
+
+log = logging.getLogger("digest")
+
+
+def read_jsonl(stream: TextIO) -> Iterator[dict[str, Any]]:
+    """Objects from JSON Lines; a bad line stops with its number (stage input is ours)."""
+    for number, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise click.ClickException(f"<stdin>:{number}: not valid JSON ({exc.msg})") from None
+        if not isinstance(obj, dict):
+            raise click.ClickException(f"<stdin>:{number}: expected a JSON object")
+        yield obj
+
+
+def write_jsonl(objects: Iterator[dict[str, Any]] | list[dict[str, Any]]) -> None:
+    for obj in objects:
+        click.echo(json.dumps(obj, ensure_ascii=False))
+
+
+def body_of(obj: dict[str, Any]) -> list[str]:
+    """An object's paragraphs: ``body`` (a list) or ``text`` split on blank lines."""
+    body = obj.get("body")
+    if isinstance(body, list):
+        return [p for p in body if isinstance(p, str) and p.strip()]
+    text = obj.get("text") or ""
+    return [p.strip() for p in str(text).split("\n\n") if p.strip()]
+
+
+def _id(obj: dict[str, Any], number: int) -> str:
+    return str(obj.get("id") or obj.get("path") or number)
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log each step to stderr.")
+@click.version_option(package_name="newsdigest")
+def main(verbose: bool) -> None:
+    """newsdigest: turn scraped articles and feeds into a browsable news digest site."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--no-furniture", is_flag=True,
+              help="Do not learn lines that recur across the files of one folder.")
+def clean(files: tuple[str, ...], no_furniture: bool) -> None:
+    """Clean scraped article files: one JSON object per file."""
+    from digest.clean import clean_text, learn_furniture
+    from digest.sources import decode
+
+    texts: dict[str, str] = {}
+    for name in files:
+        try:
+            texts[name] = decode(Path(name).read_bytes())
+        except (OSError, ValueError) as exc:
+            click.echo(f"{name}: skipped: {exc}", err=True)
+    furniture: dict[Path, frozenset[str]] = {}
+    if not no_furniture:
+        folders: dict[Path, list[str]] = defaultdict(list)
+        for name, text in texts.items():
+            folders[Path(name).parent].append(text)
+        furniture = {folder: learn_furniture(t) for folder, t in folders.items() if len(t) > 1}
+    for name, text in texts.items():
+        cleaned = clean_text(text, furniture.get(Path(name).parent, frozenset()))
+        click.echo(json.dumps({"path": name, **asdict(cleaned)}, ensure_ascii=False))
+
+
+@main.command()
+def dedupe() -> None:
+    """Mark duplicates: adds "duplicate_of" (the canonical id, or null)."""
+    from digest.dedupe import Candidate, find_duplicates, fingerprint
+
+    objects = list(read_jsonl(sys.stdin))
+    sources = list(dict.fromkeys(str(o.get("source") or "") for o in objects))
+    candidates = [
+        Candidate(id=_id(o, i), fingerprint=fingerprint(body_of(o)),
+                  date=o.get("date") if isinstance(o.get("date"), str) else None,
+                  priority=sources.index(str(o.get("source") or "")))
+        for i, o in enumerate(objects, start=1)]
+    canonical = find_duplicates(candidates)
+    write_jsonl([{**o, "duplicate_of": canonical.get(c.id)}
+                 for o, c in zip(objects, candidates, strict=True)])
+
+
+@main.command()
+@click.option("-n", "--sentences", default=3, show_default=True, type=click.IntRange(1, 50),
+              help="Sentences per summary.")
+def summarize(sentences: int) -> None:
+    """Summarise each article: adds "summary" (sentences verbatim from the text)."""
+    from digest.summarize import summarize as summarize_text
+
+    write_jsonl({**o, "summary": summarize_text("\n\n".join(body_of(o)), sentences)}
+                for o in read_jsonl(sys.stdin))
+
+
+@main.command()
+def group() -> None:
+    """Group articles into topics: adds "topic" (a stable id) and "topic_name"."""
+    from digest.group import group_articles
+    from digest.records import GroupItem
+
+    objects = list(read_jsonl(sys.stdin))
+    items = []
+    for i, o in enumerate(objects, start=1):
+        related = o.get("related") if isinstance(o.get("related"), list) else []
+        items.append(GroupItem(id=_id(o, i), title=str(o.get("title") or ""),
+                               text="\n\n".join(body_of(o)),
+                               date=o.get("date") if isinstance(o.get("date"), str) else None,
+                               related=tuple(str(t) for t in related)))
+    topic_of = {i: t for t in group_articles(items) for i in t.article_ids}
+    write_jsonl([{**o, "topic": topic_of[item.id].id, "topic_name": topic_of[item.id].name}
+                 for o, item in zip(objects, items, strict=True)])
+
+
+@main.command()
+@click.option("--config", "feeds", default="feeds.yaml", show_default=True,
+              type=click.Path(dir_okay=False), help="The feeds.yaml to build.")
+@click.option("--mkdocs", "mkdocs_file", type=click.Path(dir_okay=False),
+              help="MkDocs config (default: mkdocs.yml beside feeds.yaml).")
+@click.option("-d", "--site-dir", type=click.Path(file_okay=False), help="Output folder.")
+@click.option("-j", "--jobs", type=click.IntRange(1), help="Parallel workers (default: all cores).")
+@click.option("--no-cache", is_flag=True, help="Process every article again.")
+@click.option("--strict", is_flag=True, help="Fail on any MkDocs warning or skipped input.")
+def build(feeds: str, mkdocs_file: str | None, site_dir: str | None, jobs: int | None,
+          no_cache: bool, strict: bool) -> None:
+    """Build the whole site (the same as `mkdocs build` with the digest plugin)."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.exceptions import MkDocsException
+
+    cfg = _load(feeds, mkdocs_file, site_dir=site_dir, strict=strict, jobs=jobs,
+                no_cache=no_cache)
+    try:
+        mkdocs_build(cfg)
+    except MkDocsException as exc:
+        raise click.ClickException(str(exc)) from None
+    plugin = cfg.plugins["digest"]
+    d = plugin.digest
+    click.echo(f"Built {cfg.site_dir}: {len(d.articles)} articles, {len(d.duplicates)} duplicates"
+               f" merged, {len(d.topics)} topics, {len(d.skipped)} inputs skipped"
+               f" ({', '.join(f'{k} {v:.1f}s' for k, v in plugin.times.seconds.items())})",
+               err=True)
+    for s in d.skipped:
+        click.echo(f"skipped {s.origin}: {s.reason}", err=True)
+    if strict and d.skipped:
+        raise click.ClickException(f"{len(d.skipped)} inputs skipped (--strict)")
+
+
+@main.command()
+@click.option("--config", "feeds", default="feeds.yaml", show_default=True,
+              type=click.Path(dir_okay=False), help="The feeds.yaml to preview.")
+@click.option("--mkdocs", "mkdocs_file", type=click.Path(dir_okay=False),
+              help="MkDocs config (default: mkdocs.yml beside feeds.yaml).")
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True,
+              help="IP address and port to serve on.")
+def serve(feeds: str, mkdocs_file: str | None, dev_addr: str) -> None:
+    """Preview the site locally; edits to feeds.yaml or a source rebuild it."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    mkdocs_path, feeds_path = _paths(feeds, mkdocs_file)
+    # serve reloads mkdocs.yml on every rebuild, so the feeds path travels by environment
+    os.environ[FEEDS_ENV] = str(feeds_path)
+    mkdocs_serve(config_file=str(mkdocs_path), dev_addr=dev_addr)
+
+
+def _paths(feeds: str, mkdocs_file: str | None) -> tuple[Path, Path]:
+    from digest.config import load_config
+
+    feeds_path = Path(feeds).resolve()
+    try:
+        load_config(feeds_path)  # validate at the door, before MkDocs starts
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    mkdocs_path = Path(mkdocs_file) if mkdocs_file else feeds_path.parent / "mkdocs.yml"
+    if not mkdocs_path.is_file():
+        raise click.ClickException(f"{mkdocs_path}: no such file (the MkDocs config to use)")
+    return mkdocs_path, feeds_path
+
+
+def _load(feeds: str, mkdocs_file: str | None, *, site_dir: str | None, strict: bool,
+          jobs: int | None, no_cache: bool) -> Any:
+    from mkdocs.config import load_config as load_mkdocs
+
+    mkdocs_path, feeds_path = _paths(feeds, mkdocs_file)
+    extra = {"site_dir": str(Path(site_dir).resolve())} if site_dir else {}
+    cfg = load_mkdocs(config_file=str(mkdocs_path), strict=strict, **extra)
+    if "digest" not in cfg.plugins:
+        raise click.ClickException(f"{mkdocs_path}: add 'digest' to its plugins list")
+    options = cfg.plugins["digest"].config
+    options.feeds = str(feeds_path)
+    if jobs:
+        options.jobs = jobs
+    if no_cache:
+        options.cache = False
+    return cfg
+
+
+@main.command("import-opml")
+@click.argument("opml_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--config", "feeds", default="feeds.yaml", show_default=True,
+              type=click.Path(dir_okay=False), help="The feeds.yaml to add the feeds to.")
+@click.option("--dry-run", is_flag=True, help="Print the new feeds.yaml instead of writing it.")
+def import_opml(opml_file: str, feeds: str, dry_run: bool) -> None:
+    """Add the feeds of an OPML file to feeds.yaml (comments and order kept)."""
+    import tempfile
+
+    from digest.config import load_config
+    from digest.fetch.opml import OpmlError, add_feeds, read_opml
+
+    path = Path(feeds)
+    try:
+        text = path.read_text(encoding="utf-8")
+        new_text, added, left_out = add_feeds(text, read_opml(Path(opml_file).read_bytes()))
+    except (OSError, OpmlError) as exc:
+        raise click.ClickException(str(exc)) from None
+    # the result is validated like any feeds.yaml before it replaces the file
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.resolve().parent,
+                                     suffix=".yaml", delete=False) as tmp:
+        tmp.write(new_text)
+    try:
+        load_config(tmp.name)
+        if dry_run:
+            click.echo(new_text, nl=False)
+        else:
+            os.replace(tmp.name, path)
+    except ConfigError as exc:
+        problem = str(exc).replace(Path(tmp.name).name, path.name)
+        raise click.ClickException(f"the imported feeds.yaml would not be valid: {problem}"
+                                   ) from None
+    finally:
+        if os.path.exists(tmp.name):
+            os.unlink(tmp.name)
+    for feed in left_out:
+        click.echo(f"already in {path.name}: {feed.xml_url}", err=True)
+    click.echo(f"{'would add' if dry_run else 'added'} {len(added)} feeds"
+               + (f": {', '.join(added)}" if added else ""), err=True)

@@ -1,0 +1,328 @@
+"""``feeds.yaml``: the settings of a digest, declared once, validated at the door.
+
+Every problem is reported as one line naming the file, the line and column,
+and the key, e.g. ``feeds.yaml:7:5: sources[1].type: must be one of text,
+jsonl, rss, atom, jsonfeed, html (got 'xml')``. A source whose files are
+missing is not fatal: it is
+returned in :attr:`Config.problems` so the build goes on with the rest and
+the build report lists it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import glob
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from digest.records import Skipped
+
+FEED_TYPES = ("rss", "atom", "jsonfeed")  # read with digest.fetch, from a file or a URL
+SOURCE_TYPES = ("text", "jsonl", *FEED_TYPES, "html")
+URL_TYPES = (*FEED_TYPES, "html")  # types that may name a ``url`` instead of a ``path``
+PLANNED_SOURCE_TYPES: tuple[str, ...] = ()
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+class ConfigError(ValueError):
+    """``feeds.yaml`` cannot be used; the message is one actionable line."""
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    title: str = "News digest"
+    url: str | None = None  # the published base URL, e.g. https://news.example.org/
+    description: str = ""
+    language: str = "en"
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """How the digest behaves on the web (``fetch:`` in feeds.yaml); defaults are polite."""
+
+    user_agent: str = "newsdigest/0.1 (static news digest; +https://github.com/newsdigest)"
+    timeout: float = 20.0  # seconds for connect, and for each read
+    total_timeout: float = 60.0  # seconds for a whole response, so a trickling server is cut
+    max_bytes: int = 10_000_000  # per response; feeds and article pages are far smaller
+    max_redirects: int = 5
+    retries: int = 2  # further attempts on 429, 5xx and connection errors
+    backoff: float = 1.0  # seconds before the first retry, doubled for each further one
+    max_retry_after: float = 120.0  # a longer Retry-After gives up instead of waiting
+    host_interval: float = 1.0  # seconds between two requests to one host
+    host_concurrency: int = 2  # requests under way at once to one host
+    concurrency: int = 16  # requests under way at once in all
+    # feed content shorter than this is a teaser (for full_text): WordPress cuts excerpts at
+    # 55 words, and a whole news article is rarely under 100
+    teaser_words: int = 100
+
+
+@dataclass(frozen=True)
+class SourceSettings:
+    name: str  # short id: lowercase letters, digits, dashes; used in article ids
+    type: str  # one of SOURCE_TYPES
+    path: str = ""  # a glob (text, html) or a file (jsonl, feeds), relative to feeds.yaml
+    title: str = ""  # how the site names the publisher; defaults to the name
+    priority: int = 0  # position in feeds.yaml: lower wins ties when choosing a canonical copy
+    where: str = ""  # "feeds.yaml:12:5", for messages
+    url: str = ""  # feeds and html: fetched over HTTP instead of read from ``path``
+    site_url: str = ""  # the publisher's home page (OPML htmlUrl), for the sources page
+    language: str = ""  # e.g. "en"; empty: the feed's own, else the site's
+    include: tuple[str, ...] = ()  # keep only items naming one of these (case-insensitive)
+    exclude: tuple[str, ...] = ()  # drop items naming any of these (case-insensitive)
+    full_text: bool = False  # fetch the page of items whose feed content is a teaser
+
+    @property
+    def label(self) -> str:
+        return self.title or self.name
+
+    @property
+    def location(self) -> str:
+        """The URL or the path, as written in feeds.yaml."""
+        return self.url or self.path
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    site: SiteSettings = field(default_factory=SiteSettings)
+    summary_sentences: int = 3
+    topic_summary_sentences: int = 3
+    cache: Path | None = None
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    sources: tuple[SourceSettings, ...] = ()
+    problems: tuple[Skipped, ...] = ()  # sources whose path matches no file
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent
+
+    def files(self, source: SourceSettings) -> list[Path]:
+        """The files a source names, sorted, resolved against feeds.yaml's folder."""
+        pattern = os.path.join(self.root, source.path)
+        return sorted(Path(p) for p in glob.glob(pattern, recursive=True) if Path(p).is_file())
+
+
+# --- the schema -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Key:
+    kind: type | tuple[type, ...]
+    required: bool = False
+    check: Callable[[Any], str | None] | None = None  # returns a problem, or None
+
+
+def _at_least(low: float) -> Callable[[Any], str | None]:
+    def check(v: Any) -> str | None:
+        return None if v >= low else f"must be at least {low}"
+    return check
+
+
+def _keywords(v: Any) -> str | None:
+    return None if v and all(isinstance(w, str) and w.strip() for w in v) else (
+        "must be a non-empty list of non-empty strings")
+
+
+def _positive(v: Any) -> str | None:
+    return None if 1 <= v <= 50 else "must be between 1 and 50"
+
+
+def _url(v: Any) -> str | None:
+    return None if re.match(r"^https?://[^\s/]+", v) else "must be an http(s) URL"
+
+
+def _name(v: Any) -> str | None:
+    return None if _NAME.match(v) else "must be lowercase letters, digits and dashes"
+
+
+def _source_type(v: Any) -> str | None:
+    if v in SOURCE_TYPES:
+        return None
+    if v in PLANNED_SOURCE_TYPES:
+        return f"type {v!r} is not supported by this version (use {', '.join(SOURCE_TYPES)})"
+    return f"must be one of {', '.join(SOURCE_TYPES)} (got {v!r})"
+
+
+_SITE = {
+    "title": _Key(str),
+    "url": _Key(str, check=_url),
+    "description": _Key(str),
+    "language": _Key(str),
+}
+_SUMMARY = {"sentences": _Key(int, check=_positive), "topic_sentences": _Key(int, check=_positive)}
+_SOURCE = {
+    "name": _Key(str, required=True, check=_name),
+    "type": _Key(str, required=True, check=_source_type),
+    "path": _Key(str),
+    "url": _Key(str, check=_url),
+    "title": _Key(str),
+    "site_url": _Key(str, check=_url),
+    "language": _Key(str),
+    "include": _Key(list),
+    "exclude": _Key(list),
+    "full_text": _Key(bool),
+}
+_FETCH = {
+    "user_agent": _Key(str),
+    "timeout": _Key((int, float), check=_at_least(0.1)),
+    "total_timeout": _Key((int, float), check=_at_least(0.1)),
+    "max_bytes": _Key(int, check=_at_least(1024)),
+    "max_redirects": _Key(int, check=_at_least(0)),
+    "retries": _Key(int, check=_at_least(0)),
+    "backoff": _Key((int, float), check=_at_least(0)),
+    "max_retry_after": _Key((int, float), check=_at_least(0)),
+    "host_interval": _Key((int, float), check=_at_least(0)),
+    "host_concurrency": _Key(int, check=_at_least(1)),
+    "concurrency": _Key(int, check=_at_least(1)),
+    "teaser_words": _Key(int, check=_at_least(0)),
+}
+_TOP = {"site": _Key(dict), "summary": _Key(dict), "cache": _Key((str, type(None))),
+        "fetch": _Key(dict), "sources": _Key(list, required=True)}
+
+
+class _Reader:
+    """Walks the YAML node tree so that every message can name a line and column."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def where(self, node: yaml.Node) -> str:
+        m = node.start_mark
+        return f"{self.path.name}:{m.line + 1}:{m.column + 1}"
+
+    def fail(self, node: yaml.Node, key: str, problem: str) -> ConfigError:
+        return ConfigError(f"{self.where(node)}: {key}: {problem}")
+
+    def mapping(self, node: yaml.Node, schema: dict[str, _Key], key: str) -> dict[str, Any]:
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(node, key or "(top level)", "must be a mapping of keys to values")
+        out: dict[str, Any] = {}
+        for k_node, v_node in node.value:
+            name = k_node.value
+            full = f"{key}.{name}" if key else name
+            if name not in schema:
+                known = ", ".join(schema)
+                raise self.fail(k_node, full, f"unknown key (known keys: {known})")
+            if name in out:
+                raise self.fail(k_node, full, "appears twice")
+            out[name] = (self.value(v_node, schema[name], full), v_node)
+        for name, spec in schema.items():
+            if spec.required and name not in out:
+                full = f"{key}.{name}" if key else name
+                raise self.fail(node, full, "is required")
+        return out
+
+    def value(self, node: yaml.Node, spec: _Key, key: str) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            value: Any = dict  # checked, then walked by the caller with its own schema
+        elif isinstance(node, yaml.SequenceNode):
+            value = list
+        else:
+            value = yaml.safe_load(yaml.serialize(node))
+        kinds = spec.kind if isinstance(spec.kind, tuple) else (spec.kind,)
+        ok = value in kinds if isinstance(value, type) else (
+            isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds))
+        if not ok:
+            want = " or ".join("null" if k is type(None) else k.__name__ for k in kinds)
+            got = value.__name__ if isinstance(value, type) else type(value).__name__
+            raise self.fail(node, key, f"must be {want} (got {got})")
+        if spec.check and not isinstance(value, type):
+            problem = spec.check(value)
+            if problem:
+                raise self.fail(node, key, problem)
+        return node if isinstance(value, type) else value
+
+
+def load_config(path: str | os.PathLike[str]) -> Config:
+    """Read and validate ``feeds.yaml``; raises :class:`ConfigError` with one line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file (create it, or pass --config)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc})") from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"{path.name}{at}: not valid YAML: {problem}") from None
+    if root is None:
+        raise ConfigError(f"{path.name}: is empty (it needs at least a 'sources' list)")
+    r = _Reader(path)
+    top = r.mapping(root, _TOP, "")
+    site = SiteSettings(**{k: v for k, (v, _) in r.mapping(top["site"][0], _SITE, "site").items()}
+                        ) if "site" in top else SiteSettings()
+    summary = r.mapping(top["summary"][0], _SUMMARY, "summary") if "summary" in top else {}
+    fetch = FetchSettings(**{k: v for k, (v, _) in r.mapping(top["fetch"][0], _FETCH, "fetch")
+                             .items()}) if "fetch" in top else FetchSettings()
+    cache_value = top["cache"][0] if "cache" in top else ".digest-cache.sqlite"
+    sources: list[SourceSettings] = []
+    seen: dict[str, str] = {}
+    for i, node in enumerate(top["sources"][0].value):
+        key = f"sources[{i}]"
+        fields = r.mapping(node, _SOURCE, key)
+        name = fields["name"][0]
+        if name in seen:
+            raise r.fail(fields["name"][1], f"{key}.name",
+                         f"{name!r} is already used by the source at {seen[name]}")
+        seen[name] = r.where(node)
+        sources.append(_source(r, node, fields, key, i))
+    config = Config(
+        path=path.resolve(),
+        site=site,
+        summary_sentences=summary.get("sentences", (3, None))[0],
+        topic_summary_sentences=summary.get("topic_sentences", (3, None))[0],
+        cache=(path.resolve().parent / cache_value) if cache_value else None,
+        fetch=fetch,
+        sources=tuple(sources),
+    )
+    problems = tuple(
+        Skipped(s.where, f"sources[{s.priority}].path: {s.path!r} matches no file")
+        for s in config.sources if s.path and not config.files(s))
+    return dataclasses.replace(config, problems=problems)
+
+
+def _source(r: _Reader, node: yaml.Node, fields: dict[str, Any], key: str,
+            i: int) -> SourceSettings:
+    """One ``sources[i]`` entry, with the checks that span several of its keys."""
+    kind = fields["type"][0]
+    if "path" in fields and "url" in fields:
+        raise r.fail(fields["url"][1], f"{key}.url", "give either path or url, not both")
+    if "path" not in fields and "url" not in fields:
+        wanted = "path or url" if kind in URL_TYPES else "path"
+        raise r.fail(node, f"{key}.{'path' if kind not in URL_TYPES else 'url'}",
+                     f"is required (give {wanted})")
+    if "url" in fields and kind not in URL_TYPES:
+        raise r.fail(fields["url"][1], f"{key}.url",
+                     f"only {', '.join(URL_TYPES)} sources can be fetched from a URL")
+    if "full_text" in fields and kind not in FEED_TYPES:
+        raise r.fail(fields["full_text"][1], f"{key}.full_text",
+                     f"only applies to {', '.join(FEED_TYPES)} sources")
+    words: dict[str, tuple[str, ...]] = {}
+    for name in ("include", "exclude"):
+        if name in fields:
+            seq = fields[name][0]
+            values = [yaml.safe_load(yaml.serialize(n)) if isinstance(n, yaml.ScalarNode) else None
+                      for n in seq.value]
+            problem = _keywords(values)
+            if problem:
+                raise r.fail(seq, f"{key}.{name}", problem)
+            words[name] = tuple(v.strip() for v in values)
+
+    def get(name: str, default: Any) -> Any:
+        return fields[name][0] if name in fields else default
+
+    location = fields["path" if "path" in fields else "url"][1]
+    return SourceSettings(
+        name=fields["name"][0], type=kind, path=get("path", ""), url=get("url", ""),
+        title=get("title", ""), site_url=get("site_url", ""), language=get("language", ""),
+        include=words.get("include", ()), exclude=words.get("exclude", ()),
+        full_text=get("full_text", False), priority=i, where=r.where(location))

@@ -1,0 +1,244 @@
+"""Feeds (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, JSON Feed 1.x) to plain feed items.
+
+XML feeds are read with feedparser, which strips entity declarations that
+expand to other entities before parsing (so "billion laughs" payloads expand
+to nothing) and never fetches external entities; expat (>= 2.4) adds its own
+amplification limit. JSON Feed is read with :mod:`json`. The kind is detected
+from the content, so a source typed ``rss`` that serves Atom still works.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import hashlib
+import io
+import json
+import re
+import xml.sax
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import Any
+
+import feedparser
+
+# feedparser's bozo reasons that still leave a faithful parse
+_BENIGN = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+_BLOCKS = frozenset("p div br li h1 h2 h3 h4 h5 h6 blockquote pre tr section article "
+                    "header footer figure figcaption ul ol table hr dd dt".split())
+_SKIP = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "object"})
+
+
+class FeedError(ValueError):
+    """The content is not a usable feed; the message is one line for the build report."""
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One entry of a feed, as plain values."""
+
+    key: str  # the entry's own id (guid), else its link, else title and date
+    title: str
+    url: str = ""
+    date: str | None = None  # ISO 8601 with its time zone, e.g. 2026-03-02T09:30:00+00:00
+    byline: str = ""
+    body: tuple[str, ...] = ()  # paragraphs of the feed's content (or summary)
+    related: tuple[str, ...] = ()  # titles (or URLs) of the entry's rel="related" links
+    language: str = ""
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A parsed feed: its own title, home page and language, and its items in feed order."""
+
+    title: str
+    site_url: str
+    language: str
+    items: tuple[FeedItem, ...]
+
+
+def parse_feed(data: bytes, base_url: str = "", strict: bool = True) -> Feed:
+    """Parse feed bytes; raises :class:`FeedError` for anything that is not a feed.
+
+    With ``strict``, XML that is not well-formed is an error (a truncated or
+    broken feed would otherwise replace the last good items with a few);
+    undeclared HTML entities such as ``&nbsp;`` are tolerated.
+    """
+    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith((b"{", b"[")):
+        return parse_json_feed(data)
+    parsed = feedparser.parse(io.BytesIO(data), response_headers={"content-location": base_url},
+                              sanitize_html=True, resolve_relative_uris=True)
+    if not parsed.get("version"):
+        if re.search(rb"<html[\s>]", data[:4096], re.IGNORECASE):
+            raise FeedError("not a feed: the server sent an HTML page")
+        reason = parsed.get("bozo_exception") or "no RSS, Atom or JSON Feed structure"
+        raise FeedError(f"not a feed: {_one_line(reason)}")
+    problem = parsed.get("bozo_exception")
+    if strict and parsed.get("bozo") and not isinstance(problem, _BENIGN) and not (
+            isinstance(problem, xml.sax.SAXParseException) and "undefined entity" in str(problem)):
+        raise FeedError(f"not well-formed XML: {_one_line(problem)}")
+    info = parsed.feed
+    language = str(info.get("language") or "")
+    items = tuple(_xml_item(e, language) for e in parsed.entries)
+    return Feed(_text(info.get("title_detail") or info.get("title")),
+                str(info.get("link") or ""), language, items)
+
+
+def parse_json_feed(data: bytes) -> Feed:
+    """A JSON Feed (https://jsonfeed.org/version/1.1, also 1.0)."""
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise FeedError(f"not valid JSON: {_one_line(exc)}") from None
+    if not (isinstance(doc, dict) and str(doc.get("version", "")).startswith(
+            "https://jsonfeed.org/version/") and isinstance(doc.get("items"), list)):
+        raise FeedError("not a JSON Feed: no jsonfeed.org version and items list")
+    language = _str(doc.get("language"))
+    items = []
+    for entry in doc["items"]:
+        if not isinstance(entry, dict):
+            continue
+        html = _str(entry.get("content_html"))
+        body = html_paragraphs(html) if html else text_paragraphs(_str(entry.get("content_text")))
+        if not body:
+            body = text_paragraphs(_str(entry.get("summary")))
+        authors = entry.get("authors") if isinstance(entry.get("authors"), list) else [
+            entry.get("author")]
+        byline = ", ".join(_str(a.get("name")) for a in authors
+                           if isinstance(a, dict) and _str(a.get("name")))
+        url = _str(entry.get("url")) or _str(entry.get("external_url"))
+        title = _str(entry.get("title"))
+        date = _iso(_str(entry.get("date_published")) or _str(entry.get("date_modified")))
+        items.append(FeedItem(
+            key=_str(entry.get("id")) or url or f"{title}|{date}", title=title, url=url,
+            date=date, byline=byline, body=tuple(body),
+            language=_str(entry.get("language")) or language))
+    return Feed(_str(doc.get("title")), _str(doc.get("home_page_url")), language, tuple(items))
+
+
+def item_id(key: str) -> str:
+    """A short, stable, path-safe id for an item key (a guid or URL)."""
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def word_count(paragraphs: Iterable[str]) -> int:
+    return sum(len(p.split()) for p in paragraphs)
+
+
+# --- HTML fragments to paragraphs ----------------------------------------------------
+
+class _Paragraphs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.current: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP:
+            self.skipping += 1
+        elif tag in _BLOCKS:
+            self.flush()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in _BLOCKS:
+            self.flush()
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.current.append(data)
+
+    def flush(self) -> None:
+        text = " ".join("".join(self.current).split())
+        if text:
+            self.out.append(text)
+        self.current = []
+
+
+def html_paragraphs(html: str) -> list[str]:
+    """The text of an HTML fragment, one string per block (p, li, h2, br...), spaces collapsed."""
+    parser = _Paragraphs()
+    parser.feed(html)
+    parser.close()
+    parser.flush()
+    return parser.out
+
+
+def text_paragraphs(text: str) -> list[str]:
+    """Plain text split on blank lines (or on lines, if it has no blank line)."""
+    parts = re.split(r"\n\s*\n", text) if re.search(r"\n\s*\n", text) else text.splitlines()
+    return [" ".join(p.split()) for p in parts if p.strip()]
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+def _xml_item(entry: Mapping[str, Any], feed_language: str) -> FeedItem:
+    contents = [c for c in entry.get("content") or [] if c.get("value")]
+    detail = max(contents, key=lambda c: len(c["value"])) if contents else (
+        entry.get("summary_detail") or {"value": entry.get("summary", ""), "type": "text/html"})
+    body = _paragraphs(detail)
+    date = _entry_date(entry)
+    related = tuple(dict.fromkeys(
+        str(link.get("title") or link.get("href") or "").strip()
+        for link in entry.get("links") or [] if link.get("rel") == "related"
+        and (link.get("title") or link.get("href"))))
+    url = str(entry.get("link") or "")
+    title = _text(entry.get("title_detail") or entry.get("title"))
+    key = str(entry.get("id") or url or f"{title}|{date}")
+    language = str((entry.get("title_detail") or {}).get("language") or feed_language or "")
+    return FeedItem(key=key, title=title, url=url, date=date, byline=str(entry.get("author") or ""),
+                    body=tuple(body), related=related, language=language)
+
+
+def _entry_date(entry: Mapping[str, Any]) -> str | None:
+    """The entry's date in its own time zone (feedparser's parsed dates are in UTC)."""
+    raw = str(entry.get("published") or entry.get("updated") or "").strip()
+    if raw:
+        try:
+            when = email.utils.parsedate_to_datetime(raw)  # RSS: RFC 822
+        except (TypeError, ValueError, IndexError):
+            when = None
+        if when is None:
+            try:
+                when = dt.datetime.fromisoformat(raw.replace("z", "Z"))  # Atom: RFC 3339
+            except ValueError:
+                when = None
+        if when is not None:
+            return (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).isoformat()
+    stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+    return dt.datetime(*stamp[:6], tzinfo=dt.UTC).isoformat() if stamp else None
+
+
+def _paragraphs(detail: Mapping[str, Any]) -> list[str]:
+    value = str(detail.get("value") or "")
+    if "html" in str(detail.get("type") or "text/html"):
+        return html_paragraphs(value)
+    return text_paragraphs(value)
+
+
+def _text(detail: Any) -> str:
+    if isinstance(detail, Mapping):
+        return " ".join(_paragraphs(detail))
+    return " ".join(str(detail or "").split())
+
+
+def _str(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _iso(value: str) -> str | None:
+    """An RFC 3339 date as ISO 8601; None if it cannot be read."""
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromisoformat(value).isoformat()
+    except ValueError:
+        return None
+
+
+def _one_line(value: object) -> str:
+    return " ".join(str(value).split())[:300]

@@ -1,0 +1,78 @@
+"""Article pages to article text, with trafilatura; and when a feed item is only a teaser."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import trafilatura
+
+# how feeds end a cut-off item: an ellipsis, or a link to the rest
+TEASER_ENDINGS = re.compile(
+    r"(\.\.\.|…|\[…\]|\[\.\.\.\]|\b(read|continue reading|read the full|more)\b[^.!?]{0,40})\s*$",
+    re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """The main text of a page, as paragraphs, with what trafilatura found of its metadata."""
+
+    paragraphs: tuple[str, ...]
+    title: str = ""
+    date: str | None = None  # YYYY-MM-DD
+    byline: str = ""
+    language: str = ""
+
+    def as_scraped_text(self) -> str:
+        """The page in the scraped-file shape the cleaner reads: ``date YYYY-MM-DD Title``."""
+        head = " ".join(p for p in ("date " + self.date if self.date else "", self.title) if p)
+        return "\n".join(p for p in (head, *self.paragraphs) if p)
+
+
+def is_teaser(paragraphs: tuple[str, ...] | list[str], teaser_words: int = 100) -> bool:
+    """True if feed content looks cut short: under ``teaser_words`` words, or ending in "…"."""
+    words = sum(len(p.split()) for p in paragraphs)
+    if words < teaser_words:
+        return True
+    return bool(paragraphs) and bool(TEASER_ENDINGS.search(paragraphs[-1]))
+
+
+def extract_article(html: bytes | str, url: str | None = None,
+                    min_words: int = 40) -> Extracted | None:
+    """The article in a page, or None if trafilatura finds under ``min_words`` words of it.
+
+    Navigation, comments, tables and boilerplate are left out (trafilatura's
+    precision mode): the result is what a reader would call the article.
+    """
+    if isinstance(html, bytes):
+        html = _decode_html(html)
+    try:
+        doc = trafilatura.bare_extraction(
+            html, url=url, favor_precision=True, include_comments=False, include_tables=False,
+            with_metadata=True)
+    except Exception:  # trafilatura raises many kinds on hostile markup; treat all as "no text"
+        return None
+    if doc is None:
+        return None
+    text = getattr(doc, "text", None) or ""
+    paragraphs = tuple(" ".join(line.split()) for line in text.splitlines() if line.strip())
+    title = getattr(doc, "title", None) or ""
+    if paragraphs and title and paragraphs[0] == " ".join(title.split()):
+        paragraphs = paragraphs[1:]  # the page's headline, kept as the title instead
+    if sum(len(p.split()) for p in paragraphs) < min_words:
+        return None
+    date = getattr(doc, "date", None) or None
+    return Extracted(paragraphs, title=title,
+                     date=date[:10] if date else None, byline=getattr(doc, "author", None) or "",
+                     language=getattr(doc, "language", None) or "")
+
+
+def _decode_html(data: bytes) -> str:
+    """HTML bytes as text: the charset the page declares, else UTF-8, else cp1252."""
+    declared = re.search(rb"""<meta[^>]+charset=["']?([\w-]+)""", data[:4096], re.IGNORECASE)
+    for encoding in ([declared.group(1).decode("ascii")] if declared else []) + ["utf-8"]:
+        try:
+            return data.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode("cp1252", errors="replace")

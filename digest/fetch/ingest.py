@@ -1,0 +1,251 @@
+"""Feed and web-page sources to :class:`RawDocument` records, never failing the build.
+
+For each ``rss``/``atom``/``jsonfeed``/``html`` source of feeds.yaml:
+
+- a URL is fetched with a conditional GET using the validators kept in the
+  cache, so an unchanged feed costs one request answered 304 and gives back the
+  items kept from its last good fetch;
+- a source that fails (DNS, timeout, 4xx/5xx, not a feed, broken XML) keeps
+  the items of its last good fetch, and the build report says the error and
+  since when it has been failing;
+- with ``full_text: true``, items whose feed content is a teaser get the
+  article text of their page (robots.txt permitting); when that fails the
+  teaser stays and the report says why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from digest.config import Config, SourceSettings
+from digest.fetch.feeds import FeedError, FeedItem, item_id, parse_feed, word_count
+from digest.fetch.filters import wanted
+from digest.fetch.fulltext import extract_article, is_teaser
+from digest.fetch.http import FetchError, PoliteClient, Validators
+from digest.fetch.robots import RobotsRules
+from digest.fetch.validators import FetchStore, SourceState
+from digest.records import RawDocument, Skipped
+
+FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json,"
+               " application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.1")
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
+
+
+@dataclass(frozen=True)
+class SourceResult:
+    """What one source gave this build."""
+
+    docs: tuple[RawDocument, ...]
+    skipped: tuple[Skipped, ...] = ()
+    state: SourceState | None = None  # what to remember for next build (URL sources)
+    status: str = "read"  # "fetched", "not modified", "failing" or "read" (local files)
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def read_fetched_sources(config: Config, sources: Sequence[SourceSettings],
+                         client: PoliteClient | None = None,
+                         now: Callable[[], str] = utc_now) -> dict[str, SourceResult]:
+    """Every source of ``sources`` read (concurrently), by name; states saved in the cache.
+
+    Never raises for a source's failure: that becomes a :class:`Skipped` entry.
+    Without a cache (``cache: null``) every build fetches in full and a failing
+    source has no last good items to keep.
+    """
+    own_client = client is None
+    client = client or PoliteClient(config.fetch)
+    store = FetchStore(config.cache) if config.cache else None
+    try:
+        previous = {s.name: store.load(s.name, state_key(s)) if store and s.url else None
+                    for s in sources}
+        fetcher = Fetcher(config, client, now)
+        with ThreadPoolExecutor(max_workers=max(1, min(config.fetch.concurrency, len(sources)))
+                                ) as pool:
+            results = dict(zip([s.name for s in sources],
+                               pool.map(lambda s: fetcher.read(s, previous[s.name]), sources),
+                               strict=True))
+        fetcher.close()
+        if store:
+            for name, result in results.items():
+                if result.state is not None:
+                    store.save(name, result.state)
+        return results
+    finally:
+        if store:
+            store.close()
+        if own_client:
+            client.close()
+
+
+def state_key(source: SourceSettings) -> str:
+    """What the kept state depends on: the URL and the settings that shape the items."""
+    shaping = json.dumps([source.type, source.include, source.exclude, source.full_text])
+    return f"{source.url} {hashlib.sha256(shaping.encode()).hexdigest()[:12]}"
+
+
+class Fetcher:
+    """Reads sources through one :class:`PoliteClient` (shared limits, shared robots.txt)."""
+
+    def __init__(self, config: Config, client: PoliteClient,
+                 now: Callable[[], str] = utc_now) -> None:
+        self.config, self.client, self.now = config, client, now
+        self.settings = config.fetch
+        self.robots = RobotsRules(client)
+        self.pages = ThreadPoolExecutor(max_workers=self.settings.concurrency)
+
+    def close(self) -> None:
+        self.pages.shutdown()
+
+    def read(self, source: SourceSettings, previous: SourceState | None) -> SourceResult:
+        """One source: a URL through the cache's validators, or local files."""
+        if not source.url:
+            return self._read_files(source)
+        now = self.now()
+        try:
+            if source.type == "html" and not self.robots.allowed(source.url):
+                raise FetchError("robots.txt disallows fetching this page")
+            response = self.client.get(source.url, previous.validators if previous else None,
+                                       accept=PAGE_ACCEPT if source.type == "html" else FEED_ACCEPT)
+            if response.not_modified:
+                if previous is None:
+                    raise FetchError("HTTP 304 to a request that was not conditional")
+                docs = _restamp(previous.items, source)
+                return SourceResult(docs, _notes(docs),
+                                    replace(previous, fetched_at=now, error="", failing_since=""),
+                                    "not modified")
+            docs = self._documents(source, response.body, response.url, source.url,
+                                   previous.items if previous else ())
+        except (FetchError, FeedError) as exc:
+            return self._failed(source, previous, str(exc), now)
+        state = SourceState(state_key(source), response.validators, docs, now)
+        return SourceResult(docs, _notes(docs), state, "fetched")
+
+    def _failed(self, source: SourceSettings, previous: SourceState | None, error: str,
+                now: str) -> SourceResult:
+        since = previous.failing_since if previous and previous.failing_since else now
+        kept = _restamp(previous.items, source) if previous else ()
+        reason = f"failing since {since}: {error}"
+        if kept and previous:
+            reason += f"; kept {len(kept)} items from the last good fetch ({previous.fetched_at})"
+        state = SourceState(state_key(source), previous.validators if previous else Validators(),
+                            kept, previous.fetched_at if previous else "", error, since)
+        return SourceResult(kept, (Skipped(source.url, reason), *_notes(kept)), state, "failing")
+
+    def _read_files(self, source: SourceSettings) -> SourceResult:
+        docs: list[RawDocument] = []
+        skipped: list[Skipped] = []
+        for path in self.config.files(source):
+            shown = _shown(path, self.config.root)
+            try:
+                size = path.stat().st_size
+                if size > self.settings.max_bytes:
+                    raise FeedError(f"file is {size:,} bytes, over the"
+                                    f" {self.settings.max_bytes:,} limit")
+                docs.extend(self._documents(source, path.read_bytes(), "", shown, (), path))
+            except (OSError, FeedError) as exc:
+                skipped.append(Skipped(shown, str(exc)))
+        return SourceResult(tuple(docs), tuple(skipped) + _notes(docs))
+
+    def _documents(self, source: SourceSettings, body: bytes, base_url: str, origin: str,
+                   previous: Iterable[RawDocument], path: Path | None = None
+                   ) -> tuple[RawDocument, ...]:
+        """The documents in one fetched body (a feed, or a page for ``html`` sources)."""
+        if source.type == "html":
+            return (self._page_document(source, body, base_url, origin, path),)
+        feed = parse_feed(body, base_url)
+        docs = [d for d in (_item_document(source, item, origin, feed.language)
+                            for item in feed.items)
+                if wanted(d, source.include, source.exclude)]
+        if source.full_text:
+            before = {d.id: d for d in previous}
+            docs = list(self.pages.map(lambda d: self._with_full_text(d, before.get(d.id)), docs))
+        return tuple(docs)
+
+    def _page_document(self, source: SourceSettings, body: bytes, base_url: str, origin: str,
+                       path: Path | None) -> RawDocument:
+        page = extract_article(body, base_url or None)
+        if page is None:
+            raise FeedError("no article text found in the page")
+        key = path.stem if path else item_id(base_url or origin)
+        fields = {"title": page.title, "date": page.date, "byline": page.byline,
+                  "language": source.language or page.language}
+        if base_url:
+            fields["url"] = base_url
+        # the cleaner reads the extracted text, in the scraped-file shape it knows
+        return RawDocument(f"{source.name}/{key}", source.name, origin,
+                           text=page.as_scraped_text(), fields=fields, priority=source.priority)
+
+    def _with_full_text(self, doc: RawDocument, before: RawDocument | None) -> RawDocument:
+        """``doc`` with its page's article text if its body is a teaser; else as it was."""
+        body = list(doc.fields.get("body") or [])
+        url = doc.fields.get("url") or ""
+        if not url or not is_teaser(body, self.settings.teaser_words):
+            return doc
+        digest = _hash(body)
+        if (before is not None and before.fields.get("teaser_sha") == digest
+                and "full_text_problem" not in before.fields):
+            return replace(doc, fields=before.fields)  # same teaser, page already fetched
+        fields: dict[str, Any] = {**doc.fields, "teaser_sha": digest}
+        problem = ""
+        if not self.robots.allowed(url):
+            problem = "robots.txt disallows fetching the page"
+        else:
+            try:
+                response = self.client.get(url, accept=PAGE_ACCEPT)
+                page = extract_article(response.body, response.url)
+                if page is None:
+                    problem = "no article text found in the page"
+                elif word_count(page.paragraphs) <= word_count(body):
+                    problem = "the page has no more text than the feed"
+                else:
+                    fields["body"] = list(page.paragraphs)
+                    fields["full_text"] = response.url
+            except FetchError as exc:
+                problem = str(exc)
+        if problem:
+            fields["full_text_problem"] = problem
+        return replace(doc, fields=fields)
+
+
+def _item_document(source: SourceSettings, item: FeedItem, origin: str,
+                   feed_language: str) -> RawDocument:
+    fields: dict[str, Any] = {"title": item.title, "body": list(item.body), "date": item.date,
+                              "url": item.url or None, "byline": item.byline,
+                              "related": list(item.related),
+                              "language": source.language or item.language or feed_language}
+    return RawDocument(f"{source.name}/{item_id(item.key)}", source.name,
+                       item.url or f"{origin}#{item.key}", fields=fields,
+                       priority=source.priority)
+
+
+def _notes(docs: Iterable[RawDocument]) -> tuple[Skipped, ...]:
+    """Report lines for items that kept their teaser because the full text failed."""
+    return tuple(Skipped(d.origin, f"full text unavailable ({d.fields['full_text_problem']});"
+                                   " kept the feed's teaser")
+                 for d in docs if d.fields.get("full_text_problem"))
+
+
+def _restamp(docs: Iterable[RawDocument], source: SourceSettings) -> tuple[RawDocument, ...]:
+    """Kept documents with the source's current priority (feeds.yaml may have been reordered)."""
+    return tuple(d if d.priority == source.priority else replace(d, priority=source.priority)
+                 for d in docs)
+
+
+def _hash(paragraphs: Sequence[str]) -> str:
+    return hashlib.sha256("\n".join(paragraphs).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root))
+    except ValueError:
+        return str(path)

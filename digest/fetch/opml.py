@@ -1,0 +1,199 @@
+"""OPML: the feed lists readers exchange. Import into feeds.yaml; export the site's sources.
+
+Import edits feeds.yaml as text, appending new entries at the end of the
+``sources`` list in the file's own indentation, so comments, order and
+formatting of everything already there are kept byte for byte.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import defusedxml.ElementTree as SafeET
+import yaml
+from defusedxml import DefusedXmlException
+from unidecode import unidecode
+
+from digest.config import FEED_TYPES, Config
+
+NAME_LENGTH = 40  # longest generated source name; ids and URLs stay readable
+
+
+class OpmlError(ValueError):
+    """The OPML file or feeds.yaml cannot be used; the message is one line."""
+
+
+@dataclass(frozen=True)
+class OpmlFeed:
+    """One feed of an OPML file (an ``outline`` with an ``xmlUrl``)."""
+
+    xml_url: str
+    title: str = ""
+    html_url: str = ""
+    type: str = "rss"  # one of digest.config.FEED_TYPES
+
+
+def read_opml(data: bytes) -> list[OpmlFeed]:
+    """The feeds of an OPML document in document order (nested folders flattened).
+
+    Parsed with defusedxml: entity declarations and external references are refused.
+    """
+    try:
+        root = SafeET.fromstring(data)
+    except (ET.ParseError, DefusedXmlException) as exc:
+        raise OpmlError(f"not a usable OPML file: {exc}") from None
+    if root.tag != "opml":
+        raise OpmlError(f"not an OPML file: the root element is <{root.tag}>")
+    feeds: list[OpmlFeed] = []
+    for outline in root.iter("outline"):
+        url = (outline.get("xmlUrl") or outline.get("xmlurl") or "").strip()
+        if not re.match(r"^https?://[^\s/]+", url):
+            continue
+        kind = (outline.get("type") or "rss").lower()
+        kind = "jsonfeed" if "json" in kind else "atom" if kind == "atom" else "rss"
+        feeds.append(OpmlFeed(url, (outline.get("title") or outline.get("text") or "").strip(),
+                              (outline.get("htmlUrl") or "").strip(), kind))
+    return feeds
+
+
+def opml_document(config: Config, created: dt.datetime | None = None) -> str:
+    """OPML 2.0 listing every feed source of ``config`` that has a URL, in feeds.yaml order."""
+    root = ET.Element("opml", version="2.0")
+    head = ET.SubElement(root, "head")
+    ET.SubElement(head, "title").text = f"{config.site.title}: sources"
+    when = created or dt.datetime.now(dt.UTC)
+    ET.SubElement(head, "dateCreated").text = email.utils.format_datetime(when)
+    body = ET.SubElement(root, "body")
+    for source in config.sources:
+        if source.type not in FEED_TYPES or not source.url:
+            continue
+        attrs = {"type": source.type, "text": source.label, "title": source.label,
+                 "xmlUrl": source.url}
+        if source.site_url:
+            attrs["htmlUrl"] = source.site_url
+        if source.language:
+            attrs["language"] = source.language
+        ET.SubElement(body, "outline", attrs)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
+
+
+def source_name(title: str, url: str, taken: Iterable[str]) -> str:
+    """A new source name from a feed's title (else its host), unique among ``taken``."""
+    base = re.sub(r"[^a-z0-9]+", "-", unidecode(title).lower()).strip("-")[:NAME_LENGTH]
+    if not base:
+        host = urlsplit(url).hostname or "feed"
+        base = re.sub(r"[^a-z0-9]+", "-", host.removeprefix("www.").lower()).strip("-")
+    base = base.strip("-") or "feed"
+    used = set(taken)
+    name, n = base, 1
+    while name in used:
+        n += 1
+        name = f"{base}-{n}"
+    return name
+
+
+def add_feeds(text: str, feeds: Sequence[OpmlFeed]) -> tuple[str, list[str], list[OpmlFeed]]:
+    """feeds.yaml ``text`` with ``feeds`` appended to its sources list.
+
+    Returns the new text, the names given to the added feeds, and the feeds left
+    out because a source (or an earlier OPML entry) already has their URL.
+    Everything already in the text is kept as it was, comments included.
+    """
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        raise OpmlError(f"feeds.yaml is not valid YAML: {exc}") from None
+    seq = _sources_node(root)
+    names: set[str] = set()
+    urls: set[str] = set()
+    for item in seq.value:
+        if isinstance(item, yaml.MappingNode):
+            for k, v in item.value:
+                if k.value == "name" and isinstance(v, yaml.ScalarNode):
+                    names.add(v.value)
+                if k.value == "url" and isinstance(v, yaml.ScalarNode):
+                    urls.add(v.value)
+    added: list[str] = []
+    left_out: list[OpmlFeed] = []
+    entries: list[list[tuple[str, str]]] = []
+    for feed in feeds:
+        if feed.xml_url in urls:
+            left_out.append(feed)
+            continue
+        name = source_name(feed.title, feed.xml_url, names)
+        names.add(name)
+        urls.add(feed.xml_url)
+        added.append(name)
+        entry = [("name", name)]
+        if feed.title:
+            entry.append(("title", feed.title))
+        entry += [("type", feed.type), ("url", feed.xml_url)]
+        if feed.html_url and re.match(r"^https?://[^\s/]+", feed.html_url):
+            entry.append(("site_url", feed.html_url))
+        entries.append(entry)
+    if not entries:
+        return text, added, left_out
+    lines = text.splitlines(keepends=True)
+    if not seq.value:  # "sources: []": rewritten as a block list under its key
+        tail = text[seq.end_mark.index:]
+        block = "".join(_entry(e, "  ", 2) for e in entries)
+        return (text[:seq.start_mark.index].rstrip(" ") + "\n" + block
+                + tail.removeprefix("\n"), added, left_out)
+    if seq.flow_style:
+        raise OpmlError("feeds.yaml: 'sources' is a [flow] list; write it as a block list"
+                        " ('- name: ...' lines) to import into it")
+    first = seq.value[0]
+    dash_line = lines[first.start_mark.line]
+    indent = dash_line[:len(dash_line) - len(dash_line.lstrip(" "))]
+    offset = max(2, first.start_mark.column - len(indent))
+    at = _end_of_last_item(lines, seq.value[-1].start_mark.line, len(indent))
+    if at > 0 and not lines[at - 1].endswith("\n"):
+        lines[at - 1] += "\n"
+    block = "".join(_entry(e, indent, offset) for e in entries)
+    return "".join(lines[:at]) + block + "".join(lines[at:]), added, left_out
+
+
+def _sources_node(root: yaml.Node | None) -> yaml.SequenceNode:
+    if not isinstance(root, yaml.MappingNode):
+        raise OpmlError("feeds.yaml has no top-level mapping with a 'sources' list")
+    for key, value in root.value:
+        if key.value == "sources":
+            if not isinstance(value, yaml.SequenceNode):
+                raise OpmlError("feeds.yaml: 'sources' is not a list")
+            return value
+    raise OpmlError("feeds.yaml has no 'sources' list")
+
+
+def _end_of_last_item(lines: list[str], start: int, dash_indent: int) -> int:
+    """The index of the line after the last content line of the item starting at ``start``."""
+    end = start + 1
+    for i in range(start + 1, len(lines)):
+        stripped = lines[i].strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if len(lines[i]) - len(lines[i].lstrip(" ")) <= dash_indent:
+            break
+        end = i + 1
+    return end
+
+
+def _entry(pairs: list[tuple[str, str]], indent: str, offset: int) -> str:
+    lead = indent + "-" + " " * (offset - 1)
+    pad = indent + " " * offset
+    return "".join(f"{lead if i == 0 else pad}{k}: {_scalar(v)}\n"
+                   for i, (k, v) in enumerate(pairs))
+
+
+def _scalar(value: str) -> str:
+    """A string as a YAML scalar: plain when that reads back the same, else double-quoted."""
+    if re.fullmatch(r"[A-Za-z0-9][\w./:?=&%+~@-]*", value) and yaml.safe_load(value) == value:
+        return value
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar

@@ -1,0 +1,51 @@
+"""robots.txt for page fetches: read once per host per build, obeyed for our User-Agent.
+
+Following RFC 9309: a robots.txt that is missing (4xx) allows everything; one
+that cannot be fetched (5xx, timeout, connection error) disallows the whole
+host for this build, since the site may be in trouble.
+"""
+
+from __future__ import annotations
+
+import threading
+import urllib.robotparser
+from urllib.parse import urlsplit, urlunsplit
+
+from digest.fetch.http import FetchError, PoliteClient
+
+
+class RobotsRules:
+    """Per-host robots.txt rules, fetched lazily through a :class:`PoliteClient`."""
+
+    def __init__(self, client: PoliteClient, agent: str | None = None) -> None:
+        self.client = client
+        # robots.txt groups name products ("newsdigest"), not whole User-Agent strings
+        self.agent = agent or client.settings.user_agent.split("/")[0].split()[0]
+        self._lock = threading.Lock()
+        self._hosts: dict[str, urllib.robotparser.RobotFileParser | bool] = {}
+        self._host_locks: dict[str, threading.Lock] = {}
+
+    def allowed(self, url: str) -> bool:
+        """Whether robots.txt of ``url``'s host lets us fetch it (True for non-HTTP URLs)."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            return True
+        origin = urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+        with self._lock:
+            lock = self._host_locks.setdefault(origin, threading.Lock())
+        with lock:  # one robots.txt request per host, even with many pages in flight
+            if origin not in self._hosts:
+                self._hosts[origin] = self._load(origin)
+        rules = self._hosts[origin]
+        if isinstance(rules, bool):
+            return rules
+        return rules.can_fetch(self.agent, url)
+
+    def _load(self, origin: str) -> urllib.robotparser.RobotFileParser | bool:
+        try:
+            response = self.client.get(origin + "/robots.txt", accept="text/plain")
+        except FetchError as exc:
+            return exc.status is not None and 400 <= exc.status < 500
+        parser = urllib.robotparser.RobotFileParser()
+        parser.parse(response.body.decode("utf-8", errors="replace").splitlines())
+        return parser

@@ -1,0 +1,90 @@
+"""What a build remembers of each fetched source, in the cache's SQLite file.
+
+Per source: the HTTP validators (ETag, Last-Modified) of its last good
+response, the items that response gave, when it was fetched, and, while the
+source is failing, the error and since when. So an unchanged feed costs one
+conditional request answered 304, and a feed that breaks keeps its last good
+items on the site.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from digest.fetch.http import Validators
+from digest.records import RawDocument
+
+_SCHEMA = """CREATE TABLE IF NOT EXISTS fetch_state (
+    source TEXT PRIMARY KEY,
+    location TEXT NOT NULL,
+    etag TEXT NOT NULL DEFAULT '',
+    last_modified TEXT NOT NULL DEFAULT '',
+    items TEXT NOT NULL DEFAULT '[]',
+    fetched_at TEXT NOT NULL DEFAULT '',
+    error TEXT NOT NULL DEFAULT '',
+    failing_since TEXT NOT NULL DEFAULT ''
+)"""
+
+
+@dataclass(frozen=True)
+class SourceState:
+    """One source's memory between builds."""
+
+    location: str  # the URL or path it was fetched from; a change forgets the rest
+    validators: Validators = Validators()
+    items: tuple[RawDocument, ...] = ()
+    fetched_at: str = ""  # ISO time of the last good fetch
+    error: str = ""  # the last error, while failing
+    failing_since: str = ""  # ISO time of the first failure in a row
+
+
+class FetchStore:
+    """Read and write :class:`SourceState` in the ``fetch_state`` table of one SQLite file."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.db = sqlite3.connect(Path(path), timeout=30)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute(_SCHEMA)
+        self.db.commit()
+
+    def load(self, source: str, location: str) -> SourceState | None:
+        """The state saved for ``source``, or None if none was saved for this location."""
+        row = self.db.execute(
+            "SELECT location, etag, last_modified, items, fetched_at, error, failing_since"
+            " FROM fetch_state WHERE source = ?", (source,)).fetchone()
+        if row is None or row[0] != location:
+            return None
+        try:
+            items = tuple(_document(d) for d in json.loads(row[3]))
+        except (ValueError, TypeError, KeyError):  # written by an incompatible version
+            return None
+        return SourceState(row[0], Validators(row[1], row[2]), items, row[4], row[5], row[6])
+
+    def save(self, source: str, state: SourceState) -> None:
+        """Replace the state of ``source`` (atomically)."""
+        items = json.dumps([{"id": d.id, "source": d.source, "origin": d.origin, "text": d.text,
+                             "fields": dict(d.fields), "priority": d.priority}
+                            for d in state.items], ensure_ascii=False)
+        with self.db:
+            self.db.execute(
+                "INSERT OR REPLACE INTO fetch_state (source, location, etag, last_modified, items,"
+                " fetched_at, error, failing_since) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (source, state.location, state.validators.etag, state.validators.last_modified,
+                 items, state.fetched_at, state.error, state.failing_since))
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> FetchStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _document(d: dict) -> RawDocument:
+    return RawDocument(id=d["id"], source=d["source"], origin=d["origin"], text=d["text"],
+                       fields=d["fields"], priority=d["priority"])

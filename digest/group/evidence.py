@@ -1,0 +1,157 @@
+"""Pair evidence: how likely two articles report the same story.
+
+Candidate pairs come from two bounded sources: each article's top text
+neighbours and its related links (direct links, and articles naming the same
+page). Each pair gets a few features and one log-odds score combining them;
+the weights are named, and their defaults come from a logistic fit on the DEV
+stories (see ``benchmarks/group.py``, which also cross-validates them by topic).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from digest.group.links import Link, popularity_weight
+from digest.group.similarity import (
+    NEIGHBOURS,
+    article_names,
+    article_numbers,
+    article_terms,
+    day_number,
+    tfidf_matrix,
+    top_neighbours,
+)
+from digest.records import GroupItem
+
+MAX_CITERS = 50  # a page named by more articles than this is a hub: no co-citation pairs from it
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Log-odds weights of the pair features (defaults fitted on DEV, see the benchmark)."""
+
+    text: float = 9.23  # TF-IDF cosine of title + body
+    names: float = 10.63  # TF-IDF cosine of names (capitalised words)
+    numbers: float = 3.89  # TF-IDF cosine of numerals
+    same_days: float = 4.12  # both dated, at most ``close_days`` apart
+    far_apart: float = -1.69  # both dated, more than ``far_days`` apart
+    link: float = 0.62  # direct related link, by confidence and inverse target popularity
+    cocited: float = -0.48  # shared related titles, by inverse popularity (capped at 2)
+    bias: float = -5.63
+    close_days: float = 3.0  # same-story articles of DEV are half within 3 days; twins never
+    far_days: float = 365.0  # twin events of DEV are mostly more than a year apart
+
+
+@dataclass(frozen=True)
+class PairFeatures:
+    """The evidence for one candidate pair (i < j)."""
+
+    text: float
+    names: float
+    numbers: float
+    gap_days: float | None
+    link: float
+    cocited: float
+
+
+def link_strengths(n: int, links: Sequence[Link]) -> tuple[dict[tuple[int, int], float],
+                                                           dict[tuple[int, int], float]]:
+    """Direct-link and co-citation strength of article pairs (keys are (i, j), i < j).
+
+    Direct: the best ``confidence x popularity_weight(in-degree of target)``
+    over links between the two, in either direction. Co-citation: the sum over
+    pages both name (resolved or not) of ``popularity_weight(citers)``; pages
+    named by more than ``MAX_CITERS`` articles give nothing, which bounds the
+    pairs produced.
+    """
+    indegree: Counter[int] = Counter(t for link in links for t in link.targets)
+    direct: dict[tuple[int, int], float] = {}
+    citers: dict[object, set[int]] = defaultdict(set)
+    for link in links:
+        for t in link.targets:
+            pair = (min(link.source, t), max(link.source, t))
+            strength = link.confidence * popularity_weight(indegree[t])
+            direct[pair] = max(direct.get(pair, 0.0), strength)
+            citers[("id", t)].add(link.source)
+        if not link.targets:
+            citers[("key", link.key)].add(link.source)
+    cocited: dict[tuple[int, int], float] = defaultdict(float)
+    for page in sorted(citers, key=str):
+        group = sorted(citers[page])
+        if len(group) < 2 or len(group) > MAX_CITERS:
+            continue
+        w = popularity_weight(len(group))
+        for a_pos, a in enumerate(group):
+            for b in group[a_pos + 1 :]:
+                cocited[(a, b)] += w
+    return direct, dict(cocited)
+
+
+def pair_features(items: Sequence[GroupItem], links: Sequence[Link],
+                  neighbours: int = NEIGHBOURS) -> dict[tuple[int, int], PairFeatures]:
+    """Features of every candidate pair: text neighbours and linked or co-citing articles.
+
+    The number of pairs is at most ``n x neighbours`` plus the link pairs, so
+    the cost is linear in the corpus for bounded related lists.
+    """
+    n = len(items)
+    if n < 2:
+        return {}
+    terms = tfidf_matrix([article_terms(item) for item in items])
+    names = tfidf_matrix([article_names(item) for item in items])
+    numbers = tfidf_matrix([article_numbers(item) for item in items])
+    days = [day_number(item.date) for item in items]
+    direct, cocited = link_strengths(n, links)
+    pairs: set[tuple[int, int]] = set(direct) | set(cocited)
+    for i, near in enumerate(top_neighbours(terms, neighbours)):
+        for j, _ in near:
+            pairs.add((min(i, j), max(i, j)))
+    ordered = sorted(pairs)
+    left = np.fromiter((p[0] for p in ordered), dtype=np.int64, count=len(ordered))
+    right = np.fromiter((p[1] for p in ordered), dtype=np.int64, count=len(ordered))
+    text = _row_dots(terms, left, right)
+    name = _row_dots(names, left, right)
+    number = _row_dots(numbers, left, right)
+    out: dict[tuple[int, int], PairFeatures] = {}
+    for k, (i, j) in enumerate(ordered):
+        di, dj = days[i], days[j]
+        gap = abs(di - dj) if di is not None and dj is not None else None
+        out[(i, j)] = PairFeatures(float(text[k]), float(name[k]), float(number[k]), gap,
+                                   direct.get((i, j), 0.0), cocited.get((i, j), 0.0))
+    return out
+
+
+def _row_dots(x: sp.csr_matrix, left: np.ndarray, right: np.ndarray,
+              chunk: int = 100_000) -> np.ndarray:
+    """Dot products of rows ``left[k]`` and ``right[k]`` of ``x``, in bounded chunks."""
+    out = np.zeros(len(left))
+    for start in range(0, len(left), chunk):
+        a = x[left[start : start + chunk]]
+        b = x[right[start : start + chunk]]
+        out[start : start + chunk] = np.asarray(a.multiply(b).sum(axis=1)).ravel()
+    return out
+
+
+def log_odds(f: PairFeatures, w: Weights) -> float:
+    """The weighted evidence that a pair reports one story (log-odds scale)."""
+    score = w.bias + w.text * f.text + w.names * f.names + w.numbers * f.numbers
+    score += w.link * f.link
+    score += w.cocited * min(f.cocited, 2.0)
+    if f.gap_days is not None:
+        if f.gap_days <= w.close_days:
+            score += w.same_days
+        elif f.gap_days > w.far_days:
+            score += w.far_apart
+    return score
+
+
+def probability(f: PairFeatures, w: Weights) -> float:
+    """:func:`log_odds` as a probability in (0, 1)."""
+    z = log_odds(f, w)
+    return 1.0 / (1.0 + math.exp(-z)) if z > -30 else 0.0

@@ -1,0 +1,244 @@
+"""The pipeline: ``sources -> clean -> dedupe -> summarize -> group``, composed.
+
+Per-article work (clean, summarise, fingerprint) is one pure function,
+:func:`process`, mapped over documents through a ``concurrent.futures``
+executor and cached by content; the corpus-wide steps (dedupe, group, topic
+summaries) then work from the compact per-article results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import os
+import re
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from digest.cache import Cache, key_for
+from digest.clean import clean_text, learn_furniture
+from digest.config import Config
+from digest.dedupe import Candidate, Fingerprint, copy_adds, find_duplicates, fingerprint
+from digest.group import group_articles
+from digest.records import Article, Cleaned, Copy, Digest, GroupItem, RawDocument, Skipped, Topic
+from digest.sources import read_sources
+from digest.summarize import summarize, summarize_topic
+
+log = logging.getLogger("digest")
+
+SERIAL_BELOW = 24  # documents; fewer than this run in-process (a pool costs more than it saves)
+_ISO_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
+
+
+@dataclass(frozen=True)
+class Processed:
+    """The per-article results: what the cache keeps for one document."""
+
+    article: Article | None
+    fingerprint: bytes = b""
+    problem: str = ""  # why the document gave no article
+
+
+@dataclass
+class StageTimes:
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def timed(self, stage: str) -> _Timer:
+        return _Timer(self, stage)
+
+
+class _Timer:
+    def __init__(self, times: StageTimes, stage: str) -> None:
+        self.times, self.stage = times, stage
+
+    def __enter__(self) -> None:
+        self.start = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        spent = time.perf_counter() - self.start
+        self.times.seconds[self.stage] = self.times.seconds.get(self.stage, 0.0) + spent
+
+
+# --- per article -----------------------------------------------------------------------
+
+def from_fields(fields: Mapping[str, Any]) -> Cleaned:
+    """A structured record (JSON Lines, feeds) as the cleaner's output."""
+    def string(key: str) -> str:
+        value = fields.get(key)
+        return value.strip() if isinstance(value, str) else ""
+
+    def strings(key: str) -> tuple[str, ...]:
+        value = fields.get(key)
+        if not isinstance(value, list):
+            return ()
+        return tuple(v.strip() for v in value if isinstance(v, str) and v.strip())
+
+    body = strings("body") or tuple(
+        p.strip() for p in re.split(r"\n\s*\n", string("text")) if p.strip())
+    date_match = _ISO_DATE.match(string("date"))
+    return Cleaned(title=string("title"), standfirst=string("standfirst"),
+                   date=date_match.group(1) if date_match else None, byline=string("byline"),
+                   agency=string("agency"), dateline=string("dateline"), body=body,
+                   related=strings("related"), popular=strings("popular"))
+
+
+def clean_document(doc: RawDocument, furniture: frozenset[str] = frozenset()) -> Cleaned:
+    """Clean one document: scraped text through the cleaner, structured fields as given."""
+    if doc.text:
+        return clean_text(doc.text, furniture)
+    return from_fields(doc.fields)
+
+
+def process(doc: RawDocument, furniture: frozenset[str], sentences: int) -> Processed:
+    """Clean, summarise and fingerprint one document. Pure; safe to run in any process."""
+    cleaned = clean_document(doc, furniture)
+    if not cleaned.body:
+        return Processed(None, problem="no article text recognised")
+    url = doc.fields.get("url") if isinstance(doc.fields.get("url"), str) else None
+    article = Article(
+        id=doc.id, source=doc.source, origin=doc.origin, url=url, priority=doc.priority,
+        title=cleaned.title or "Untitled", date=cleaned.date, standfirst=cleaned.standfirst,
+        byline=cleaned.byline, agency=cleaned.agency, dateline=cleaned.dateline,
+        body=cleaned.body, subheads=cleaned.subheads, subhead_index=cleaned.subhead_index,
+        captions=cleaned.captions, related=cleaned.related, popular=cleaned.popular)
+    article = replace(article, summary=tuple(summarize(article.text, sentences)))
+    return Processed(article, fingerprint(article.body).to_bytes())
+
+
+def _process_many(batch: Sequence[tuple[RawDocument, frozenset[str]]],
+                  sentences: int) -> list[Processed]:
+    return [process(doc, furniture, sentences) for doc, furniture in batch]
+
+
+def map_documents(docs: Sequence[RawDocument], furniture: Mapping[str, frozenset[str]],
+                  sentences: int, executor: Executor | None = None,
+                  jobs: int | None = None) -> list[Processed]:
+    """:func:`process` over ``docs``, in order, on an executor (a process pool by default)."""
+    work = [(doc, furniture.get(doc.source, frozenset())) for doc in docs]
+    run = functools.partial(_process_many, sentences=sentences)
+    jobs = jobs or os.cpu_count() or 1
+    if executor is None and (jobs == 1 or len(work) < SERIAL_BELOW):
+        return run(work)
+    size = max(1, min(64, len(work) // (jobs * 4) or 1))
+    batches = [work[i:i + size] for i in range(0, len(work), size)]
+    if executor is not None:
+        return [p for part in executor.map(run, batches) for p in part]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return [p for part in pool.map(run, batches) for p in part]
+
+
+# --- corpus-wide -----------------------------------------------------------------------
+
+def merge_duplicates(articles: Sequence[Article], fingerprints: Mapping[str, bytes]
+                     ) -> tuple[list[Article], list[Article]]:
+    """Canonical articles (with their ``also_in`` copies) and the duplicates, in input order."""
+    candidates = [Candidate(id=a.id, fingerprint=Fingerprint.from_bytes(fingerprints[a.id]),
+                            date=a.date, priority=a.priority) for a in articles]
+    canonical_of = find_duplicates(candidates)
+    by_id = {a.id: a for a in articles}
+    copies: dict[str, list[Article]] = defaultdict(list)
+    for dup, canon in canonical_of.items():
+        copies[canon].append(by_id[dup])
+    kept: list[Article] = []
+    duplicates: list[Article] = []
+    for a in articles:
+        if a.id in canonical_of:
+            duplicates.append(replace(a, duplicate_of=canonical_of[a.id]))
+            continue
+        also = tuple(Copy(c.id, c.source, c.title, c.date, c.url, copy_adds(a.body, c.body))
+                     for c in sorted(copies.get(a.id, ()), key=lambda c: c.id))
+        kept.append(replace(a, also_in=also))
+    return kept, duplicates
+
+
+def group_items(kept: Sequence[Article], duplicates: Sequence[Article]) -> list[GroupItem]:
+    """What grouping sees: each canonical article with the related titles of all its copies."""
+    extra: dict[str, list[str]] = defaultdict(list)
+    for d in duplicates:
+        if d.duplicate_of:
+            extra[d.duplicate_of].extend(d.related)
+    return [GroupItem(a.id, a.title, a.text, a.date,
+                      tuple(dict.fromkeys((*a.related, *extra.get(a.id, ())))))
+            for a in kept]
+
+
+def summarize_topics(topics: Sequence[Topic], articles: Mapping[str, Article],
+                     sentences: int) -> list[Topic]:
+    """Each topic with its multi-document summary (single articles reuse their own)."""
+    out = []
+    for t in topics:
+        members = [articles[i] for i in t.article_ids]
+        summary = summarize_topic([(a.id, a.text) for a in members], sentences)
+        out.append(replace(t, summary=tuple(summary)))
+    return out
+
+
+def build_digest(config: Config, *, jobs: int | None = None, executor: Executor | None = None,
+                 use_cache: bool = True, now: Callable[[], dt.datetime] | None = None,
+                 times: StageTimes | None = None) -> Digest:
+    """Run every stage over the sources in ``config`` and return the digest."""
+    times = times or StageTimes()
+    with times.timed("sources"):
+        docs, skipped = read_sources(config)
+        furniture = learn_source_furniture(docs)
+    n = config.summary_sentences
+    with times.timed("clean+summarize"):
+        results = _cached_process(config, docs, furniture, n, executor, jobs, use_cache)
+    articles: list[Article] = []
+    fingerprints: dict[str, bytes] = {}
+    for doc, result in zip(docs, results, strict=True):
+        if result.article is None:
+            skipped.append(Skipped(doc.origin, result.problem))
+            continue
+        articles.append(result.article)
+        fingerprints[doc.id] = result.fingerprint
+    with times.timed("dedupe"):
+        kept, duplicates = merge_duplicates(articles, fingerprints)
+    with times.timed("group"):
+        topics = group_articles(group_items(kept, duplicates))
+        by_id = {a.id: a for a in kept}
+        topics = summarize_topics(topics, by_id, config.topic_summary_sentences)
+        topic_of = {i: t.id for t in topics for i in t.article_ids}
+        kept = [replace(a, topic=topic_of.get(a.id)) for a in kept]
+        duplicates = [replace(d, topic=topic_of.get(d.duplicate_of or "")) for d in duplicates]
+    built = (now or (lambda: dt.datetime.now(dt.UTC)))().isoformat(timespec="seconds")
+    log.info("%d documents: %d articles, %d duplicates merged, %d topics, %d skipped",
+             len(docs), len(kept), len(duplicates), len(topics), len(skipped))
+    return Digest(tuple(kept), tuple(topics), tuple(duplicates), tuple(skipped), built)
+
+
+def learn_source_furniture(docs: Iterable[RawDocument]) -> dict[str, frozenset[str]]:
+    """Lines that recur across one source's files, learned per source."""
+    texts: dict[str, list[str]] = defaultdict(list)
+    for doc in docs:
+        if doc.text:
+            texts[doc.source].append(doc.text)
+    return {source: learn_furniture(t) for source, t in texts.items()}
+
+
+def _cached_process(config: Config, docs: Sequence[RawDocument],
+                    furniture: Mapping[str, frozenset[str]], n: int,
+                    executor: Executor | None, jobs: int | None,
+                    use_cache: bool) -> list[Processed]:
+    furniture_keys = {s: key_for(sorted(f)) for s, f in furniture.items()}
+    keys = [key_for(doc.id, doc.source, doc.origin, doc.priority, doc.text,
+                    sorted(doc.fields.items()) if doc.fields else (),
+                    furniture_keys.get(doc.source, ""), n) for doc in docs]
+    store = Cache(config.cache) if (use_cache and config.cache) else None
+    try:
+        found = store.get_many(keys) if store else {}
+        todo = [i for i, k in enumerate(keys) if k not in found]
+        fresh = map_documents([docs[i] for i in todo], furniture, n, executor, jobs)
+        new = {keys[i]: result for i, result in zip(todo, fresh, strict=True)}
+        if store and new:
+            store.put_many(new)
+        log.info("per-article stages: %d cached, %d processed", len(docs) - len(todo), len(todo))
+        return [found.get(k) or new[k] for k in keys]
+    finally:
+        if store:
+            store.close()

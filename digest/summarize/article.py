@@ -1,0 +1,35 @@
+"""Single-article extractive summaries."""
+
+from __future__ import annotations
+
+from digest.summarize.rank import (
+    REDUNDANCY,
+    PositionalCentralityRanker,
+    Ranker,
+    cosine_matrix,
+    select,
+)
+from digest.summarize.sentences import split_sentences
+from digest.summarize.units import MIN_WORDS, make_units
+
+DEFAULT_RANKER: Ranker = PositionalCentralityRanker()
+
+
+def summarize(text: str, n: int = 3, *, ranker: Ranker = DEFAULT_RANKER,
+              redundancy: float = REDUNDANCY, max_words: int | None = None,
+              min_words: int = MIN_WORDS) -> list[str]:
+    """At most ``n`` sentences of ``text``, verbatim, in document order.
+
+    Sentences come from :func:`split_sentences` (so each is a substring of
+    ``text``); page furniture, captions and fragments are never chosen; no two
+    chosen sentences are near-identical (see :func:`select`). Empty or
+    sentence-less text gives ``[]``. Deterministic: same input, same output.
+    """
+    if n <= 0 or not text.strip():
+        return []
+    units = make_units(split_sentences(text), min_words)
+    if not units:
+        return []
+    sim = cosine_matrix(units)
+    scores = ranker.scores(units, sim)
+    return [units[i].text for i in select(units, scores, sim, n, redundancy, max_words)]

@@ -1,0 +1,138 @@
+"""Sentence units: a sentence's words and whether it can stand in a summary.
+
+Not every segment a splitter returns is a sentence a reader wants in a
+summary. Page furniture (bylines, "published ... updated ..." lines, photo
+credits, "scroll down for video"), photo captions, pieces of a quotation
+that runs over several sentences, and fragments too short to say anything
+are recognised here by general properties -- length, time stamps, photo
+position cues, navigation verbs in the imperative, unbalanced quotation
+marks -- never by one site's strings.
+
+Measured on CNN/DM DEV (our splitter, 3 sentences, ROUGE-1/2/Lsum F1):
+LEAD-3 over all segments 40.79 / 17.94 / 37.00; first three *eligible*
+units 41.07 / 18.20 / 37.21 (the harness's LEAD-3 with Punkt: 40.54 /
+17.86 / 36.71). Captions were kept out although the oracle
+picks early ones about as often as other early sentences (ROUGE-neutral):
+a caption describes a picture the summary does not show.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from digest.text import STOP_WORDS, words
+
+#: Fragments shorter than this (in words) are not summary sentences.
+#: On CNN/DM DEV the oracle picks 14 of the 436 shorter segments (3 %)
+#: against 8 % of the rest; R-1 at 3 / 4 / 5 / 6 / 8 words: 41.38 / 41.50 /
+#: 41.56 / 41.51 / 41.45. It also drops "scroll down for video" and the like.
+MIN_WORDS = 5
+
+# Photo-position cues in parentheses mark captions: "kim (left) watched".
+_CAPTION_CUE = re.compile(
+    r"\((?:pictured|picture|photo|left|right|centre|center|above|below|top|bottom|"
+    r"inset|front|back|second (?:left|right)|far (?:left|right)|file photo|file)"
+    r"(?:[ ,][^)]{0,20})?\)",
+    re.IGNORECASE,
+)
+# Credits, time stamps and page navigation.
+_FURNITURE = re.compile(
+    r"\b(?:published|updated|last updated|posted)\s*:|\b\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?|gmt|est|"
+    r"edt|bst|utc)?\b.*\b(?:19|20)\d\d\b|\b(?:photo|picture|image|credit)s?\s*:|\|",
+    re.IGNORECASE,
+)
+_NAVIGATION = re.compile(
+    r"^\W*(?:scroll (?:down|up)|click (?:here|to)|watch (?:the )?video|read more|see more|"
+    r"sign up|subscribe|follow us|share (?:this|on)|download (?:the|our)|advertisement)\b",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(r"^\W*by\s*[.:]?\s+[^\W\d_]+(?:\s+[^\W\d_]+){0,4}\s*[.|]?\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One sentence of a document with what ranking needs to know about it."""
+
+    index: int  # position among the document's sentences
+    text: str  # verbatim from the document
+    terms: tuple[str, ...]  # stemmed content words, in order
+    n_words: int
+    kind: str  # "sentence" or why not: "short", "caption", "furniture", "navigation",
+    # "byline", "quote_fragment"
+
+    @property
+    def eligible(self) -> bool:
+        """Whether the unit may appear in a summary."""
+        return self.kind == "sentence"
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A light English suffix stripper: enough to match "attacks" with "attacked".
+
+    Words in other scripts pass through unchanged except for the same endings,
+    which do not occur in them.
+    """
+    if len(word) <= 4:
+        return word
+    for suffix, keep in (("'s", 0), ("’s", 0), ("ies", 1), ("ing", 0), ("ed", 0), ("es", 0),
+                         ("ly", 0), ("s", 0)):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stemmed = word[: -len(suffix)]
+            return stemmed + ("y" if keep else "")
+    return word
+
+
+def content_terms(text: str) -> tuple[str, ...]:
+    """Stemmed content words of ``text`` (stop words and one-letter tokens dropped)."""
+    return _terms(words(text))
+
+
+def _terms(tokens: list[str]) -> tuple[str, ...]:
+    return tuple(stem(w) for w in tokens if len(w) > 1 and w not in STOP_WORDS)
+
+
+def classify(text: str, min_words: int = MIN_WORDS) -> tuple[str, int]:
+    """The kind of a segment and its word count; only "sentence" is summary material."""
+    n_words = len(words(text))
+    return _kind(text, n_words, min_words), n_words
+
+
+def _kind(text: str, n_words: int, min_words: int) -> str:
+    if _NAVIGATION.search(text):
+        return "navigation"
+    if _BYLINE.match(text):
+        return "byline"
+    if _FURNITURE.search(text):
+        return "furniture"
+    if n_words < min_words:
+        return "short"
+    if _CAPTION_CUE.search(text):
+        return "caption"
+    if is_quote_fragment(text):
+        return "quote_fragment"
+    return "sentence"
+
+
+def is_quote_fragment(text: str) -> bool:
+    """Whether ``text`` opens or closes a quotation it does not also close or open.
+
+    Such a sentence is one piece of a quote running over several sentences
+    and reads wrongly on its own. Counted on double quotation marks only:
+    single ones double as apostrophes. On CNN/DM DEV the greedy oracle picks
+    these 3.8 % of the time against 8.6 % for other sentences.
+    """
+    marks = sum(text.count(mark) for mark in '"“”«»')
+    return marks % 2 == 1
+
+
+def make_units(sentences: list[str], min_words: int = MIN_WORDS) -> list[Unit]:
+    """Units for the sentences of one document, in order."""
+    units = []
+    for i, sentence in enumerate(sentences):
+        tokens = words(sentence)
+        kind = _kind(sentence, len(tokens), min_words)
+        units.append(Unit(i, sentence, _terms(tokens), len(tokens), kind))
+    return units

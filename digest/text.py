@@ -1,0 +1,42 @@
+"""Text tools shared by the stages: words, stop words, title normalisation."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+
+STOP_WORDS = frozenset(
+    """
+    a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each few
+    for from further had has have having he her here hers herself him himself his how i if
+    in into is it its itself just me more most my myself no nor not now of off on once only
+    or other our ours ourselves out over own same she should so some such than that the
+    their theirs them themselves then there these they this those through to too under until
+    up very was we were what when where which while who whom why will with would you your
+    yours yourself yourselves said says say mr mrs ms one two new year years like get got
+    """.split()
+)
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens (letters and digits, inner apostrophes kept)."""
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def content_words(text: str) -> list[str]:
+    """Word tokens without stop words and one-letter tokens."""
+    return [w for w in words(text) if w not in STOP_WORDS and len(w) > 1]
+
+
+def normalize_title(title: str) -> str:
+    """A title reduced to what survives rewording of case, punctuation and spacing.
+
+    Accents are kept apart from case: "Zelenskyy's" and "zelenskyys" agree,
+    Cyrillic letters stay Cyrillic.
+    """
+    folded = unicodedata.normalize("NFKC", title).casefold()
+    folded = folded.replace("’", "'").replace("'", "")
+    return " ".join(_WORD.findall(folded))

@@ -1,0 +1,62 @@
+"""The stage commands compose as a shell pipeline over JSON Lines, as the README shows."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(args: list[str], stdin: str = "") -> list[dict]:
+    result = subprocess.run([sys.executable, "-m", "digest", *args], input=stdin, cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def lines(objects: list[dict]) -> str:
+    return "".join(json.dumps(o) + "\n" for o in objects)
+
+
+def test_clean_dedupe_summarize_group_pipeline() -> None:
+    files = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "samples").glob("*/*.txt"))
+    cleaned = run(["clean", *files])
+    assert [c["path"] for c in cleaned] == files
+    for c in cleaned:
+        assert set(c) >= {"path", "title", "standfirst", "date", "byline", "agency", "dateline",
+                          "body", "subheads", "captions", "related", "popular"}
+        assert c["title"] and c["body"]
+        assert len(c["body"]) == len(set(c["body"])), c["path"]  # each paragraph once
+    for c in cleaned:
+        c["id"] = c["path"]
+    deduped = run(["dedupe"], lines(cleaned))
+    canonical_ids = {c["id"] for c in deduped}
+    copies = [d for d in deduped if d["duplicate_of"]]
+    assert copies and all(d["duplicate_of"] in canonical_ids for d in copies)
+    summarized = run(["summarize", "-n", "2"], lines(deduped))
+    for s in summarized:
+        assert 1 <= len(s["summary"]) <= 2
+        text = " ".join(s["body"])
+        assert all(sentence in text for sentence in s["summary"])
+    grouped = run(["group"], lines(summarized))
+    topics = {g["topic"] for g in grouped}
+    assert 3 <= len(topics) < len(grouped)
+    assert all(g["topic_name"] for g in grouped)
+
+
+def test_summarize_reads_text_or_body() -> None:
+    text = ("The council voted to close the old bridge on Friday. Engineers found cracks in two "
+            "piers. Repairs will take six months. Buses will replace the trams meanwhile.")
+    [a, b] = run(["summarize", "-n", "1"], lines([{"id": "a", "text": text},
+                                                  {"id": "b", "body": [text]}]))
+    assert a["summary"] == b["summary"] and a["summary"][0] in text
+
+
+def test_bad_json_line_is_named() -> None:
+    result = subprocess.run([sys.executable, "-m", "digest", "summarize"], input='{"id": 1}\n{oops\n',
+                            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "<stdin>:2: not valid JSON" in result.stderr

@@ -1,0 +1,247 @@
+"""Tests for digest.dedupe: fingerprints, duplicate groups, canonical choice, adds."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from digest.dedupe import (
+    Candidate,
+    Fingerprint,
+    MatchSettings,
+    choose_canonical,
+    copy_adds,
+    find_duplicates,
+    fingerprint,
+)
+from digest.dedupe.adds import paragraph_coverage
+from digest.dedupe.canonical import connected_groups
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CORPUS = SHARED / "data" / "scraped-gen"
+
+_VOCAB_RNG = random.Random(0)
+VOCAB = [
+    "".join(_VOCAB_RNG.choice("bcdfghklmnprstvz") + _VOCAB_RNG.choice("aeiou") for _ in range(3))
+    for _ in range(3000)
+]
+
+
+def sentence(rng: random.Random, n: int = 14) -> str:
+    return " ".join(rng.choice(VOCAB) for _ in range(n)).capitalize() + "."
+
+
+def story(seed: int, paragraphs: int = 6) -> tuple[str, ...]:
+    rng = random.Random(seed)
+    return tuple(" ".join(sentence(rng) for _ in range(3)) for _ in range(paragraphs))
+
+
+def edited(body: tuple[str, ...], seed: int, share: float = 0.015) -> tuple[str, ...]:
+    """A syndicated copy: a few words dropped or replaced, punctuation changed."""
+    rng = random.Random(seed)
+    out = []
+    for para in body:
+        toks = para.split()
+        toks = [rng.choice(VOCAB) if rng.random() < share else t for t in toks]
+        out.append(" ".join(toks).replace(".", " ;").upper())
+    return tuple(out)
+
+
+def cand(id_: str, body: tuple[str, ...], date: str | None = "2024-01-01", priority: int = 0):
+    return Candidate(id_, fingerprint(body), date, priority)
+
+
+# ---------------------------------------------------------------- fingerprint
+
+
+def test_fingerprint_is_compact_deterministic_and_round_trips() -> None:
+    body = story(1)
+    fp = fingerprint(body)
+    assert fp == fingerprint(list(body))
+    data = fp.to_bytes()
+    assert len(data) < 600
+    assert Fingerprint.from_bytes(data) == fp
+    assert pickle.loads(pickle.dumps(fp)) == fp
+    assert fp.num_perm == 128 and fp.words == sum(len(p.split()) for p in body)
+
+
+def test_from_bytes_rejects_foreign_bytes() -> None:
+    with pytest.raises(ValueError):
+        Fingerprint.from_bytes(b"not a fingerprint")
+    with pytest.raises(ValueError):
+        Fingerprint.from_bytes(fingerprint(story(1)).to_bytes()[:-3])
+
+
+def test_body_hash_ignores_case_punctuation_and_paragraph_breaks() -> None:
+    body = story(2)
+    reflowed = (" ".join(body).upper().replace(".", "!"),)
+    assert fingerprint(body).body_hash == fingerprint(reflowed).body_hash
+    assert fingerprint(body).body_hash != fingerprint(body[:-1]).body_hash
+
+
+def test_empty_body_has_no_shingles_and_matches_nothing() -> None:
+    assert fingerprint([]).shingles == 0
+    assert find_duplicates([cand("a", ()), cand("b", ()), cand("c", ("",))]) == {}
+
+
+# ---------------------------------------------------------------- find_duplicates
+
+
+def test_exact_and_syndicated_copies_join_the_fullest_most_recent() -> None:
+    original = story(3)
+    cands = [
+        cand("orig", original, "2024-01-01"),
+        cand("same", original, "2024-01-02"),
+        cand("synd", edited(original, 1), "2024-01-03"),
+        cand("other", story(4), "2024-01-03"),
+    ]
+    dupes = find_duplicates(cands)
+    # All three are equally full (within tolerance): the most recent wins.
+    assert dupes == {"orig": "synd", "same": "synd"}
+
+
+def test_breaking_stub_is_contained_in_its_later_version() -> None:
+    late = story(5, paragraphs=9)
+    stub = late[:3]  # Jaccard about 0.3: containment, not similarity, finds it
+    dupes = find_duplicates([cand("stub", stub, "2024-03-02"), cand("late", late, "2024-03-01")])
+    assert dupes == {"stub": "late"}  # the fullest wins over the more recent
+
+
+def test_source_priority_breaks_ties() -> None:
+    body = story(6)
+    dupes = find_duplicates([cand("b", body, priority=2), cand("a", body, priority=1)])
+    assert dupes == {"b": "a"}
+
+
+def test_stories_sharing_only_site_furniture_are_not_duplicates() -> None:
+    rng = random.Random(7)
+    furniture = tuple(sentence(rng, 12) for _ in range(3))
+    # 60 short briefs from one site: most of every page is the same furniture.
+    cands = [cand(f"brief{i}", (sentence(random.Random(100 + i), 20),) + furniture)
+             for i in range(60)]
+    assert find_duplicates(cands) == {}
+
+
+def test_independent_reports_of_one_event_are_not_duplicates() -> None:
+    rng = random.Random(8)
+    names = ["zelenskyy", "kyiv", "missile", "washington", "russia", "strike", "biden"]
+    reports = []
+    for k in range(2):
+        paras = []
+        for _ in range(5):
+            toks = [rng.choice(VOCAB) for _ in range(30)]
+            for pos in rng.sample(range(30), 6):
+                toks[pos] = rng.choice(names)
+            paras.append(" ".join(toks))
+        reports.append(cand(f"r{k}", tuple(paras)))
+    assert find_duplicates(reports) == {}
+
+
+def test_short_bodies_are_never_matched() -> None:
+    brief = ("Polls open at eight.",)
+    assert find_duplicates([cand("a", brief), cand("b", brief)]) == {}
+
+
+def test_duplicate_ids_are_refused() -> None:
+    with pytest.raises(ValueError):
+        find_duplicates([cand("a", story(1)), cand("a", story(2))])
+
+
+def test_bands_must_fit_the_signature() -> None:
+    with pytest.raises(ValueError):
+        find_duplicates([cand("a", story(1)), cand("b", story(1))],
+                        MatchSettings(bands=100, rows=2))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(0, 5), min_size=2, max_size=12), st.randoms(use_true_random=False))
+def test_result_is_a_forest_of_depth_one_and_order_free(stories: list[int], rnd) -> None:
+    cands = []
+    for k, s in enumerate(stories):
+        body = edited(story(s), seed=k) if k % 2 else story(s)
+        cands.append(cand(f"d{k}", body, f"2024-01-{1 + k % 9:02d}", priority=k % 3))
+    dupes = find_duplicates(cands)
+    assert not set(dupes) & set(dupes.values())
+    for dup, canon in dupes.items():
+        assert stories[int(dup[1:])] == stories[int(canon[1:])]
+    # every copy of a story is found
+    for s in set(stories):
+        members = {f"d{k}" for k, t in enumerate(stories) if t == s}
+        assert len({dupes.get(m, m) for m in members}) == 1
+    shuffled = list(cands)
+    rnd.shuffle(shuffled)
+    assert find_duplicates(shuffled) == dupes
+
+
+def test_connected_groups_join_chains() -> None:
+    assert connected_groups(6, [(0, 1), (4, 1), (2, 3)]) == [[0, 1, 4], [2, 3]]
+
+
+@given(st.permutations(range(5)))
+def test_canonical_choice_ignores_order(order: list[int]) -> None:
+    full, stub = story(9), story(9)[:2]
+    group = [
+        cand("stub", stub, "2024-05-09"),
+        cand("old", full, "2024-05-01"),
+        cand("new-low", full, "2024-05-03", priority=1),
+        cand("new-high", full, "2024-05-03", priority=0),
+        cand("undated", full, None),
+    ]
+    assert choose_canonical([group[i] for i in order]).id == "new-high"
+
+
+# ---------------------------------------------------------------- copy_adds
+
+
+def test_copy_adds_finds_new_paragraphs_and_ignores_edits() -> None:
+    canonical = story(10)
+    extra = sentence(random.Random(11), 25)
+    copy = edited(canonical[:3], 2) + (extra,) + canonical[3:]
+    assert copy_adds(canonical, copy) == (extra,)
+
+
+def test_copy_adds_tolerates_merged_paragraphs() -> None:
+    canonical = story(12)
+    merged = (canonical[0] + " " + canonical[1],) + canonical[2:]
+    assert copy_adds(canonical, merged) == ()
+    assert min(paragraph_coverage(canonical, merged)) > 0.9
+
+
+@given(st.lists(st.text(max_size=60), max_size=6), st.lists(st.text(max_size=60), max_size=6))
+def test_copy_adds_is_a_subsequence_of_the_copy(canonical: list[str], copy: list[str]) -> None:
+    adds = copy_adds(canonical, copy)
+    it = iter(copy)
+    assert all(any(a == c for c in it) for a in adds)
+    assert copy_adds(copy, copy) == ()
+
+
+# ---------------------------------------------------------------- shared corpus
+
+
+def test_gold_bodies_of_the_generated_corpus_meet_the_bar() -> None:
+    if not (CORPUS / "clusters.json").exists():
+        pytest.skip("../shared/data/scraped-gen is not present")
+    clusters = json.loads((CORPUS / "clusters.json").read_text(encoding="utf-8"))
+    gold_cluster = clusters["doc_cluster"]
+    cands = []
+    for path in sorted((CORPUS / "gold").glob("*.json")):
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        cands.append(Candidate(path.stem, fingerprint(gold["body"]), gold["date"]))
+    dupes = find_duplicates(cands)
+    predicted = {c.id: dupes.get(c.id, c.id) for c in cands}
+
+    def pairs(assign: dict[str, str]) -> set[tuple[str, str]]:
+        by_group: dict[str, list[str]] = {}
+        for doc, group in assign.items():
+            by_group.setdefault(group, []).append(doc)
+        return {(a, b) for ds in by_group.values() for a in ds for b in ds if a < b}
+
+    gold, pred = pairs(gold_cluster), pairs(predicted)
+    assert len(gold & pred) / len(pred) >= 0.99
+    assert len(gold & pred) / len(gold) >= 0.97

@@ -1,0 +1,450 @@
+"""Feeds and pages over real HTTP on 127.0.0.1: polite, cached, and never failing the build."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from digest.config import Config, load_config
+from digest.fetch import read_fetched_sources
+from digest.fetch.http import FetchError, PoliteClient
+from digest.sources import read_sources
+
+FIXTURES = Path(__file__).parent / "fixtures" / "feeds"
+ROBOTS = b"User-agent: *\nDisallow: /private/\n"
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds before the status line
+    declare_length: bool = True  # False: the body ends when the connection closes
+
+
+@dataclass
+class Hit:
+    path: str
+    headers: dict[str, str]
+    status: int
+    at: float
+
+
+class FeedServer:
+    """A loopback HTTP server with routes set by each test; logs every request it answers."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Callable[[dict[str, str]], Reply]] = {}
+        self.log: list[Hit] = []
+        self.lock = threading.Lock()
+        self.in_flight = self.max_in_flight = 0
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:  # noqa: N802
+                with server.lock:
+                    server.in_flight += 1
+                    server.max_in_flight = max(server.max_in_flight, server.in_flight)
+                try:
+                    route = server.routes.get(self.path.split("?")[0])
+                    headers = {k.lower(): v for k, v in self.headers.items()}
+                    reply = route(headers) if route else Reply(404, b"not found")
+                    with server.lock:
+                        server.log.append(Hit(self.path, headers, reply.status, time.monotonic()))
+                    time.sleep(reply.delay)
+                    self.send_response(reply.status)
+                    for k, v in reply.headers.items():
+                        self.send_header(k, v)
+                    if reply.declare_length:
+                        self.send_header("Content-Length", str(len(reply.body)))
+                    else:
+                        self.send_header("Connection", "close")
+                        self.close_connection = True
+                    self.end_headers()
+                    if reply.status != 304:
+                        self.wfile.write(reply.body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+                finally:
+                    with server.lock:
+                        server.in_flight -= 1
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.static("/robots.txt", ROBOTS, "text/plain")
+
+    def fixture(self, name: str) -> bytes:
+        return (FIXTURES / name).read_bytes().replace(b"{BASE}", self.base.encode())
+
+    def static(self, path: str, body: bytes, content_type: str, etag: str = "",
+               last_modified: str = "") -> None:
+        """Serve ``body``; with validators, answer 304 to a matching conditional request."""
+        def reply(headers: dict[str, str]) -> Reply:
+            sent = {"Content-Type": content_type}
+            if etag:
+                sent["ETag"] = etag
+            if last_modified:
+                sent["Last-Modified"] = last_modified
+            if (etag and headers.get("if-none-match") == etag) or (
+                    not etag and last_modified and headers.get("if-modified-since") == last_modified):
+                return Reply(304, headers=sent)
+            return Reply(200, body, sent)
+        self.routes[path] = reply
+
+    def serve_fixtures(self) -> None:
+        self.static("/rss.xml", self.fixture("rss.xml"), "application/rss+xml", etag='"rss-v1"')
+        self.static("/atom.xml", self.fixture("atom.xml"), "application/atom+xml",
+                    last_modified="Mon, 02 Mar 2026 08:00:00 GMT")
+        self.static("/feed.json", self.fixture("feed.json"), "application/feed+json",
+                    etag='W/"json-v1"', last_modified="Mon, 02 Mar 2026 08:00:00 GMT")
+        for slug in ("ferry", "breakwater", "regatta"):
+            self.static(f"/articles/{slug}.html", self.fixture(f"article-{slug}.html"),
+                        "text/html; charset=utf-8")
+        self.static("/private/leak.html", self.fixture("article-ferry.html"), "text/html")
+
+    def hits(self, path: str) -> list[Hit]:
+        return [h for h in self.log if h.path == path]
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    s = FeedServer()
+    thread = threading.Thread(target=s.httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                              daemon=True)
+    thread.start()
+    try:
+        yield s
+    finally:
+        s.httpd.shutdown()
+        s.httpd.server_close()
+
+
+FAST = {"timeout": 0.5, "total_timeout": 2, "retries": 1, "backoff": 0.05,
+        "max_retry_after": 5, "host_interval": 0, "max_bytes": 100_000, "max_redirects": 3}
+
+
+def make_config(tmp_path: Path, sources: str, **fetch: object) -> Config:
+    """A feeds.yaml with short test limits, loaded the way a build loads it."""
+    settings = "".join(f"  {k}: {v}\n" for k, v in {**FAST, **fetch}.items())
+    path = tmp_path / "feeds.yaml"
+    path.write_text(f"fetch:\n{settings}sources:\n{sources}", "utf-8")
+    return load_config(path)
+
+
+def feed_sources(base: str, full_text: bool = False) -> str:
+    extra = "    full_text: true\n" if full_text else ""
+    return (f"  - name: courier\n    type: rss\n    url: {base}/rss.xml\n{extra}"
+            f"  - name: visnyk\n    type: atom\n    url: {base}/atom.xml\n"
+            f"  - name: wire\n    type: jsonfeed\n    url: {base}/feed.json\n")
+
+
+def reasons(skipped: list) -> dict[str, str]:
+    return {s.origin: s.reason for s in skipped}
+
+
+# --- feeds to documents -----------------------------------------------------------------
+
+def test_rss_atom_and_json_feed_items_become_documents(server: FeedServer,
+                                                       tmp_path: Path) -> None:
+    server.serve_fixtures()
+    docs, skipped = read_sources(make_config(tmp_path, feed_sources(server.base)))
+    assert skipped == []
+    by_title = {d.fields["title"]: d for d in docs}
+    assert [d.source for d in docs] == ["courier"] * 4 + ["visnyk"] + ["wire"] * 2
+    ferry = by_title["Ferry service suspended as storm closes harbour"]
+    assert ferry.fields["date"] == "2026-03-02T09:30:00+01:00"  # the feed's own time zone
+    assert ferry.fields["url"] == f"{server.base}/articles/ferry.html" == ferry.origin
+    assert ferry.fields["byline"] == "Mara Quill"
+    assert ferry.fields["language"] == "en-gb"
+    assert ferry.text == "" and ferry.id.startswith("courier/")
+    storm = by_title["Шторм закрив гавань"]
+    assert storm.fields["body"] == ["Поромне сполучення призупинено.", "Вітер посилиться до вечора."]
+    assert storm.fields["related"] == ["Ferry service suspended as storm closes harbour"]
+    assert storm.fields["date"] == "2026-03-02T08:15:00+02:00"
+    assert storm.fields["language"] == "uk"
+    rail = by_title["Rail strike called off after overnight talks"]
+    assert rail.fields["body"] == ["Unions called off Monday's rail strike.", "Talks resume next week."]
+    assert rail.fields["byline"] == "Calder Press Agency"
+    assert by_title["Weather warning extended"].fields["body"][1] == "Coastal roads may flood."
+    # every request said who we are
+    assert {h.headers["user-agent"].split("/")[0] for h in server.log} == {"newsdigest"}
+    # the same ids on the next build, so the cache and the site's URLs stay stable
+    again, _ = read_sources(make_config(tmp_path, feed_sources(server.base)))
+    assert [d.id for d in again] == [d.id for d in docs]
+
+
+def test_local_feed_file_and_keyword_filters(tmp_path: Path) -> None:
+    (tmp_path / "rss.xml").write_bytes((FIXTURES / "rss.xml").read_bytes())
+    config = make_config(tmp_path, "  - name: courier\n    type: rss\n    path: rss.xml\n"
+                                   "    include: [harbour, ferry]\n    exclude: [sport]\n")
+    docs, skipped = read_sources(config)
+    assert skipped == []
+    # "Council papers leaked" names neither keyword; the regatta item is sport
+    assert [d.fields["title"] for d in docs] == [
+        "Ferry service suspended as storm closes harbour", "Harbour board approves new breakwater"]
+    assert docs[0].origin == "{BASE}/articles/ferry.html"
+
+
+def test_saved_html_page_is_extracted_for_the_cleaner(tmp_path: Path) -> None:
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "ferry.html").write_bytes((FIXTURES / "article-ferry.html").read_bytes())
+    docs, skipped = read_sources(make_config(
+        tmp_path, "  - name: saved\n    type: html\n    path: pages/*.html\n"))
+    assert skipped == []
+    [doc] = docs
+    assert doc.id == "saved/ferry" and doc.origin == "pages/ferry.html"
+    first, *rest = doc.text.splitlines()
+    assert first == "date 2026-03-02 Ferry service suspended as storm closes harbour"
+    assert rest[0].startswith("The morning ferry was cancelled")
+    assert "Subscribe today" not in doc.text and "Most read" not in doc.text
+
+
+# --- full text ----------------------------------------------------------------------------
+
+def test_full_text_replaces_teasers_and_respects_robots(server: FeedServer,
+                                                        tmp_path: Path) -> None:
+    server.serve_fixtures()
+    docs, skipped = read_sources(make_config(tmp_path, feed_sources(server.base, True)))
+    by_title = {d.fields["title"]: d for d in docs}
+    ferry = by_title["Ferry service suspended as storm closes harbour"]
+    assert len(ferry.fields["body"]) == 5
+    assert ferry.fields["body"][-1].startswith("Local businesses that depend on day visitors")
+    assert not any("Subscribe" in p or "Most read" in p or "Copyright" in p
+                   for p in ferry.fields["body"])
+    assert by_title["Harbour board approves new breakwater"].fields["body"][0].startswith(
+        "Members of the harbour board voted")
+    # a full item in the feed is not fetched again
+    assert len(by_title["Sport: harbour regatta results"].fields["body"]) == 5
+    assert server.hits("/articles/regatta.html") == []
+    # robots.txt disallows /private/: the teaser stays and the report says why
+    leak = by_title["Council papers leaked"]
+    assert leak.fields["body"] == [
+        "A short teaser about papers that robots.txt keeps us from fetching."]
+    assert server.hits("/private/leak.html") == []
+    assert "robots.txt disallows" in reasons(skipped)[f"{server.base}/private/leak.html"]
+    assert "kept the feed's teaser" in reasons(skipped)[f"{server.base}/private/leak.html"]
+    assert len(server.hits("/robots.txt")) == 1
+
+
+def test_unchanged_feeds_cost_one_conditional_request_each(server: FeedServer,
+                                                           tmp_path: Path) -> None:
+    server.serve_fixtures()
+    config = make_config(tmp_path, feed_sources(server.base, True))
+    first, _ = read_sources(config)
+    server.log.clear()
+    second, skipped = read_sources(config)
+    assert second == first
+    assert [(h.path, h.status) for h in sorted(server.log, key=lambda h: h.path)] == [
+        ("/atom.xml", 304), ("/feed.json", 304), ("/rss.xml", 304)]  # no page, no robots.txt
+    sent = {h.path: h.headers for h in server.log}
+    assert sent["/rss.xml"]["if-none-match"] == '"rss-v1"'
+    assert sent["/atom.xml"]["if-modified-since"] == "Mon, 02 Mar 2026 08:00:00 GMT"
+    assert sent["/feed.json"]["if-none-match"] == 'W/"json-v1"'
+    assert sent["/feed.json"]["if-modified-since"] == "Mon, 02 Mar 2026 08:00:00 GMT"
+    assert [s for s in skipped if "robots" not in s.reason] == []
+
+
+def test_a_changed_feed_reuses_pages_already_fetched(server: FeedServer, tmp_path: Path) -> None:
+    server.serve_fixtures()
+    config = make_config(tmp_path, feed_sources(server.base, True))
+    read_sources(config)
+    server.log.clear()
+    changed = server.fixture("rss.xml").replace(b"<title>Harbour Courier</title>",
+                                                b"<title>The Harbour Courier</title>")
+    server.static("/rss.xml", changed, "application/rss+xml", etag='"rss-v2"')
+    docs, _ = read_sources(config)
+    assert [h.path for h in server.log if h.path.startswith("/rss")] == ["/rss.xml"]
+    assert not [h for h in server.log if h.path.startswith("/articles/")]
+    assert len(next(d for d in docs if "Ferry" in d.fields["title"]).fields["body"]) == 5
+
+
+# --- politeness and limits ----------------------------------------------------------------
+
+def test_retry_after_is_respected(server: FeedServer, tmp_path: Path) -> None:
+    server.serve_fixtures()
+    rss = server.routes["/rss.xml"]
+    answers = iter([Reply(429, b"slow down", {"Retry-After": "1"})])
+    server.routes["/rss.xml"] = lambda h: next(answers, None) or rss(h)
+    docs, skipped = read_sources(make_config(
+        tmp_path, f"  - name: courier\n    type: rss\n    url: {server.base}/rss.xml\n"))
+    assert skipped == [] and len(docs) == 4
+    first, second = server.hits("/rss.xml")
+    assert (first.status, second.status) == (429, 200)
+    assert second.at - first.at >= 0.95
+
+
+def test_retry_after_beyond_the_limit_gives_up_at_once(server: FeedServer) -> None:
+    server.routes["/busy"] = lambda h: Reply(503, b"", {"Retry-After": "3600"})
+    with PoliteClient(make_config(Path("/nonexistent"), "").fetch if False else None) as _:
+        pass
+    client = PoliteClient(_settings(retries=3))
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="retry after 3600s"):
+        client.get(server.base + "/busy")
+    assert time.monotonic() - started < 0.5 and len(server.hits("/busy")) == 1
+
+
+def test_slow_endpoint_is_cut_at_the_timeout(server: FeedServer, tmp_path: Path) -> None:
+    server.routes["/slow.xml"] = lambda h: Reply(200, b"<rss/>", delay=3)
+    started = time.monotonic()
+    docs, skipped = read_sources(make_config(
+        tmp_path, f"  - name: slow\n    type: rss\n    url: {server.base}/slow.xml\n",
+        retries=0, timeout=0.3))
+    assert time.monotonic() - started < 1.5
+    assert docs == []
+    assert "timed out after 0.3s" in reasons(skipped)[f"{server.base}/slow.xml"]
+
+
+def test_oversize_bodies_are_refused(server: FeedServer) -> None:
+    big = b"<rss>" + b"x" * 300_000 + b"</rss>"
+    server.routes["/declared"] = lambda h: Reply(200, big)
+    server.routes["/undeclared"] = lambda h: Reply(200, big, declare_length=False)
+    client = PoliteClient(_settings(max_bytes=100_000))
+    with pytest.raises(FetchError, match="300,011 bytes is over the 100,000 byte limit"):
+        client.get(server.base + "/declared")
+    with pytest.raises(FetchError, match="over the 100,000 byte limit"):
+        client.get(server.base + "/undeclared")
+
+
+def test_redirect_loop_is_stopped(server: FeedServer, tmp_path: Path) -> None:
+    server.routes["/a"] = lambda h: Reply(302, headers={"Location": "/b"})
+    server.routes["/b"] = lambda h: Reply(302, headers={"Location": "/a"})
+    docs, skipped = read_sources(make_config(
+        tmp_path, f"  - name: loop\n    type: rss\n    url: {server.base}/a\n", max_redirects=3))
+    assert docs == []
+    assert "more than 3 redirects" in reasons(skipped)[f"{server.base}/a"]
+    assert len(server.log) == 4  # the request and three redirects followed, no retry
+
+
+def test_robots_txt_disallow_is_honoured_for_pages(server: FeedServer, tmp_path: Path) -> None:
+    server.serve_fixtures()
+    docs, skipped = read_sources(make_config(
+        tmp_path, f"  - name: page\n    type: html\n    url: {server.base}/private/leak.html\n"
+                  f"  - name: ok\n    type: html\n    url: {server.base}/articles/ferry.html\n"))
+    assert server.hits("/private/leak.html") == []
+    assert "robots.txt disallows" in reasons(skipped)[f"{server.base}/private/leak.html"]
+    assert [d.source for d in docs] == ["ok"]
+    assert docs[0].text.startswith("date 2026-03-02 Ferry service suspended")
+
+
+def test_per_host_concurrency_and_interval(server: FeedServer) -> None:
+    server.routes["/wait"] = lambda h: Reply(200, b"ok", delay=0.15)
+    client = PoliteClient(_settings(host_concurrency=2))
+    threads = [threading.Thread(target=client.get, args=(server.base + "/wait",))
+               for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(5)
+    assert server.max_in_flight == 2 and len(server.hits("/wait")) == 6
+    server.log.clear()
+    spaced = PoliteClient(_settings(host_interval=0.2))
+    for _ in range(3):
+        spaced.get(server.base + "/wait")
+    times = [h.at for h in server.hits("/wait")]
+    assert min(b - a for a, b in zip(times, times[1:])) >= 0.19
+
+
+# --- hostile or broken content --------------------------------------------------------------
+
+@pytest.mark.parametrize(("fixture", "content_type", "expected"), [
+    ("malformed.xml", "application/rss+xml", "not well-formed XML"),
+    ("error-page.html", "text/html", "not a feed: the server sent an HTML page"),
+])
+def test_broken_feeds_are_reported_not_raised(server: FeedServer, tmp_path: Path,
+                                              fixture: str, content_type: str,
+                                              expected: str) -> None:
+    server.static("/feed", server.fixture(fixture), content_type)
+    docs, skipped = read_sources(make_config(
+        tmp_path, f"  - name: broken\n    type: rss\n    url: {server.base}/feed\n"))
+    assert docs == []
+    assert expected in reasons(skipped)[f"{server.base}/feed"]
+
+
+def test_billion_laughs_does_not_expand(server: FeedServer, tmp_path: Path) -> None:
+    server.static("/lol.xml", server.fixture("billion-laughs.xml"), "application/rss+xml")
+    started = time.monotonic()
+    docs, skipped = read_sources(make_config(
+        tmp_path, f"  - name: lol\n    type: rss\n    url: {server.base}/lol.xml\n"))
+    assert time.monotonic() - started < 2
+    # feedparser drops entity declarations that refer to other entities: nothing expands
+    for doc in docs:
+        assert len(doc.fields["title"]) < 100 and "lollol" not in str(doc.fields)
+
+
+def test_http_errors_are_reported_with_their_status(server: FeedServer, tmp_path: Path) -> None:
+    server.routes["/gone"] = lambda h: Reply(404, b"nope")
+    server.routes["/down"] = lambda h: Reply(500, b"oops")
+    docs, skipped = read_sources(make_config(
+        tmp_path, f"  - name: gone\n    type: rss\n    url: {server.base}/gone\n"
+                  f"  - name: down\n    type: rss\n    url: {server.base}/down\n"
+                  "  - name: nohost\n    type: rss\n    url: http://127.0.0.1:9/feed\n"))
+    found = reasons(skipped)
+    assert docs == []
+    assert "HTTP 404" in found[f"{server.base}/gone"]
+    assert "HTTP 500 Internal Server Error after 2 attempts" in found[f"{server.base}/down"]
+    assert "connection failed" in found["http://127.0.0.1:9/feed"]
+    assert len(server.hits("/gone")) == 1  # a 404 is not retried
+
+
+# --- a source that fails after succeeding -------------------------------------------------
+
+def test_failing_source_keeps_its_last_good_items(server: FeedServer, tmp_path: Path) -> None:
+    server.serve_fixtures()
+    config = make_config(tmp_path, feed_sources(server.base))
+    sources = config.sources
+    good = read_fetched_sources(config, sources, now=lambda: "2026-03-02T06:00:00+00:00")
+    server.routes["/rss.xml"] = lambda h: Reply(500, b"down")
+    server.static("/feed.json", b"<html><body>Oops</body></html>", "text/html")
+    for now in ("2026-03-03T06:00:00+00:00", "2026-03-04T06:00:00+00:00"):
+        later = read_fetched_sources(config, sources, now=lambda now=now: now)
+        assert later["courier"].docs == good["courier"].docs
+        assert later["wire"].docs == good["wire"].docs
+        assert later["courier"].status == "failing"
+        [report] = later["courier"].skipped
+        assert report.origin == f"{server.base}/rss.xml"
+        assert report.reason.startswith("failing since 2026-03-03T06:00:00+00:00: HTTP 500")
+        assert "kept 4 items from the last good fetch (2026-03-02T06:00:00+00:00)" in report.reason
+        assert "not a feed" in later["wire"].skipped[0].reason
+        assert later["visnyk"].status == "not modified"
+    server.serve_fixtures()
+    recovered = read_fetched_sources(config, sources, now=lambda: "2026-03-05T06:00:00+00:00")
+    assert recovered["courier"].skipped == () and recovered["courier"].status == "not modified"
+
+
+def test_failing_source_keeps_its_articles_in_the_digest(server: FeedServer,
+                                                         tmp_path: Path) -> None:
+    from digest.pipeline import build_digest
+
+    server.serve_fixtures()
+    config = make_config(tmp_path, feed_sources(server.base))
+    before = build_digest(config, jobs=1)
+    server.routes["/rss.xml"] = lambda h: Reply(503, b"down")
+    after = build_digest(config, jobs=1)
+    titles = sorted(a.title for a in (*after.articles, *after.duplicates) if a.source == "courier")
+    assert titles == sorted(a.title for a in (*before.articles, *before.duplicates)
+                            if a.source == "courier")
+    assert len(titles) == 4
+    assert any(s.origin.endswith("/rss.xml") and "failing since" in s.reason
+               for s in after.skipped)
+
+
+def _settings(**changes: object):  # noqa: ANN202
+    from dataclasses import replace
+
+    from digest.config import FetchSettings
+
+    return replace(FetchSettings(**FAST), **changes)
