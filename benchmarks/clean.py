@@ -16,7 +16,6 @@ core (median of several runs).
 from __future__ import annotations
 
 import argparse
-import gzip  # noqa: F401  (kept for readers who want to try the HTML)
 import importlib.util
 import json
 import re
@@ -79,9 +78,11 @@ def trafilatura_system() -> Cleaner | None:
         return None
 
     def run(text: str) -> dict:
-        html = "<html><body><article>" + "".join(
-            f"<p>{escape(line)}</p>" for line in text.split("\n") if line.strip()
-        ) + "</article></body></html>"
+        html = (
+            "<html><body><article>"
+            + "".join(f"<p>{escape(line)}</p>" for line in text.split("\n") if line.strip())
+            + "</article></body></html>"
+        )
         out = trafilatura.extract(html, include_comments=False) or ""
         return {"body": [x for x in out.split("\n") if x.strip()]}
 
@@ -149,7 +150,9 @@ def trafilatura_corpus_score(scorer, system: Cleaner) -> dict | None:
                 fn += 1
         for seg in gold.get("without", []):
             fp += scorer.norm_text(seg).casefold() in body
-        title_ok += scorer.norm_key(out.get("title") or "") == scorer.norm_key(gold.get("title") or "")
+        title_ok += scorer.norm_key(out.get("title") or "") == scorer.norm_key(
+            gold.get("title") or ""
+        )
         if gold.get("date"):
             date_n += 1
             date_ok += (out.get("date") or "")[:10] == gold["date"][:10]
@@ -183,7 +186,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--leaks", action="store_true", help="print our leak rate per boilerplate kind")
     a = ap.parse_args(argv)
     if not (GEN / "docs").is_dir() or not SCORER.is_file():
-        print(f"benchmark data not found under {SHARED} (need data/scraped-gen and tools/score_scraped.py)")
+        print(
+            f"benchmark data not found under {SHARED} (need data/scraped-gen and tools/score_scraped.py)"  # noqa: E501
+        )
         return 2
     scorer = load_scorer()
     paths = sorted((GEN / "docs").glob("*.txt"))
@@ -195,8 +200,21 @@ def main(argv: list[str] | None = None) -> int:
     def ours_folder(text: str) -> dict:
         return asdict(clean_text(text, furniture))
 
+    def ours_gold_form(text: str) -> dict:
+        """Ours with the dateline cut from the first paragraph, as the generated gold has it.
+
+        Issue 2 keeps the dateline in the body as printed; this row shows what that
+        costs against gold that leaves it out.
+        """
+        out = asdict(clean_text(text, furniture))
+        if out["dateline"] and out["body"] and out["body"][0].startswith(out["dateline"]):
+            first = out["body"][0][len(out["dateline"]) :].lstrip()
+            out["body"] = [first, *out["body"][1:]]
+        return out
+
     systems: list[tuple[str, Cleaner]] = [
         ("ours (folder furniture)", ours_folder),
+        ("ours, dateline cut (gold form)", ours_gold_form),
         ("ours (page by page)", ours_page_by_page),
         ("raw file as body", raw_body),
         ("naive rule (12+ words, punct.)", naive_rule),
@@ -208,12 +226,25 @@ def main(argv: list[str] | None = None) -> int:
     if a.pred:
         with a.pred.open("w", encoding="utf-8") as f:
             for doc_id, text in texts.items():
-                f.write(json.dumps({"doc_id": doc_id, **ours_folder(text)}, ensure_ascii=False) + "\n")
+                f.write(
+                    json.dumps({"doc_id": doc_id, **ours_folder(text)}, ensure_ascii=False) + "\n"
+                )
 
-    target = {"body F1": ">=0.97", "dup docs": "<=0.01", "max leak": "<=0.02", "title": ">=0.95",
-              "date": ">=0.98", "byline": ">=0.90", "related F1": ">=0.95", "popular F1": ">=0.90",
-              "subheads F1": "-", "aeb 4g F1": ">=0.85", "traf seg F1": "-", "traf title": "-",
-              "traf date": "-"}
+    target = {
+        "body F1": ">=0.97",
+        "dup docs": "<=0.01",
+        "max leak": "<=0.02",
+        "title": ">=0.95",
+        "date": ">=0.98",
+        "byline": ">=0.90",
+        "related F1": ">=0.95",
+        "popular F1": ">=0.90",
+        "subheads F1": "-",
+        "aeb 4g F1": ">=0.85",
+        "traf seg F1": "-",
+        "traf title": "-",
+        "traf date": "-",
+    }
     rows = []
     ours_res = None
     for name, system in systems:
@@ -231,7 +262,9 @@ def main(argv: list[str] | None = None) -> int:
 
     cols = list(target)
     width = 31
-    print(f"scraped-gen: {len(texts)} docs; furniture learnt over the folder: {len(furniture)} lines")
+    print(
+        f"scraped-gen: {len(texts)} docs; furniture learnt over the folder: {len(furniture)} lines"
+    )
     print(f"{'system':{width}s} " + " ".join(f"{c:>11s}" for c in cols))
     print(f"{'bar (issue 3)':{width}s} " + " ".join(f"{target[c]:>11s}" for c in cols))
     for name, row in rows:
@@ -242,15 +275,33 @@ def main(argv: list[str] | None = None) -> int:
         print("our leak rate by kind:", json.dumps(ours_res["boilerplate_leak_rate"]))
 
     # Speed: clean_text over the whole generated corpus on one core.
-    runs = []
+    from digest.clean import dates, lines, repeats
+
+    caches = [
+        lines.line_words,
+        repeats.repeat_key,
+        lines.is_call_to_action,
+        lines.is_credit,
+        lines.list_header,
+        dates.is_date_line,
+    ]
+    # CPU time of this process is one core's work, whatever else the machine runs;
+    # wall time is printed beside it.
+    runs, walls = [], []
     for _ in range(max(1, a.speed_runs)):
-        t0 = time.perf_counter()
+        for cached in caches:
+            cached.cache_clear()  # every run starts cold
+        t0, w0 = time.process_time(), time.perf_counter()
         for text in texts.values():
             clean_text(text, furniture)
-        runs.append(time.perf_counter() - t0)
-    med = statistics.median(runs)
-    print(f"speed: {len(texts) / med:,.0f} files/s on one core (median of {len(runs)} runs, "
-          f"{med:.2f} s for {len(texts)} files; bar >= 500)")
+        runs.append(time.process_time() - t0)
+        walls.append(time.perf_counter() - w0)
+    med, wall = statistics.median(runs), statistics.median(walls)
+    print(
+        f"speed: {len(texts) / med:,.0f} files/s on one core, CPU time (median of {len(runs)} "
+        f"runs, {med:.2f} s for {len(texts)} files; bar >= 500); "
+        f"wall clock {len(texts) / wall:,.0f} files/s on this shared machine"
+    )
     t0 = time.perf_counter()
     learn_furniture(texts.values())
     print(f"learn_furniture over the folder: {time.perf_counter() - t0:.2f} s")

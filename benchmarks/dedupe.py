@@ -2,25 +2,31 @@
 """Benchmark the dedupe stage on the generated scraped corpus, and at scale.
 
     python benchmarks/dedupe.py [--bodies clean|gold|raw] [--sizes 1000 10000 50000]
-                                [--repeats 3] [--sweep]
+                                [--repeats 3] [--sweep] [--sweep-size 20000]
 
 Reads ../shared/data/scraped-gen (docs/, gold/, clusters.json) and scores with
 ../shared/tools/score_scraped.py, both located relative to this file. Prints
 
-1. pairwise duplicate precision/recall, overall and by relation, for
+1. pairwise duplicate precision/recall, overall and by relation pair, for
    newsdigest's dedupe and for the README's baseline (datasketch MinHashLSH,
    Jaccard threshold 0.5, no containment), on bodies from the raw files
-   cleaned by digest.clean (``--bodies clean``, the default), the gold bodies,
-   or the raw lines;
-2. time and peak memory at each size in ``--sizes``: the corpus is replicated
+   cleaned by digest.clean (``--bodies clean``, the default: learn_furniture
+   over all files, then clean_text), the gold bodies, or the raw lines; "HN fp"
+   counts false pairs with a hard negative (original_short), "FP" all false
+   pairs; the same through score_scraped.py;
+2. the margins behind the thresholds (an all-pairs analysis of the corpus);
+3. copy_adds against the paragraphs updates are known to add;
+4. with ``--sweep``, precision/recall with one parameter changed at a time,
+   on the corpus replicated to ``--sweep-size`` (replicas re-draw the MinHash
+   noise);
+5. time and peak memory at each size in ``--sizes``: the corpus is replicated
    with a different vocabulary per replica (every word gets a replica tag, so
    replicas are distinct stories with the same copy structure) and perturbed
    (a share of paragraphs loses one word per copy). Fingerprinting (serial,
    one process) and find_duplicates are timed separately, medians of
    ``--repeats`` runs; peak memory is the peak RSS of a fresh process that
-   holds the bodies, fingerprints them and deduplicates them.
-
-``--sweep`` also prints precision/recall for a grid of parameters.
+   loads and cleans the corpus, holds the replicated bodies, fingerprints and
+   deduplicates them.
 """
 
 from __future__ import annotations
@@ -135,15 +141,24 @@ def pair_scores(docs: list[dict], predicted: dict[str, str]) -> dict:
         "by_rel": {k: v[0] / v[1] for k, v in sorted(by_rel.items())},
         "hard_negative_fp": sum(1 for a, b in false
                                 if "original_short" in (relation[a], relation[b])),
-        "gold_pairs": len(gold), "pred_pairs": len(pred),
+        "gold_pairs": len(gold), "pred_pairs": len(pred), "false_pairs": len(false),
     }
 
 
+_FINGERPRINTS: dict[tuple, list] = {}
+
+
 def run_newsdigest(docs: list[dict], **settings) -> dict[str, str]:
+    """Our dedupe with the given settings (fingerprints cached per corpus and
+    fingerprint settings within one benchmark run)."""
     from digest.dedupe import Candidate, MatchSettings, find_duplicates, fingerprint
 
     fp_settings = {k: settings.pop(k) for k in ("shingle_words", "num_perm") if k in settings}
-    cands = [Candidate(d["id"], fingerprint(d["body"], **fp_settings), d["date"]) for d in docs]
+    key = (id(docs), len(docs), tuple(sorted(fp_settings.items())))
+    if key not in _FINGERPRINTS:
+        _FINGERPRINTS[key] = [fingerprint(d["body"], **fp_settings) for d in docs]
+    cands = [Candidate(d["id"], fp, d["date"])
+             for d, fp in zip(docs, _FINGERPRINTS[key], strict=True)]
     return find_duplicates(cands, MatchSettings(**settings))
 
 
@@ -182,11 +197,11 @@ def _short(relation: str) -> str:
 def print_quality(rows: list[tuple[str, dict]]) -> None:
     rels = sorted({k for _, s in rows for k in s["by_rel"]})
     print("recall by relation pair: " + ", ".join(_short(r) for r in rels))
-    print(f"{'method':34s} {'P':>6s} {'R':>6s} {'R upd':>6s} {'HN fp':>5s}  "
+    print(f"{'method':34s} {'P':>6s} {'R':>6s} {'R upd':>6s} {'HN fp':>5s} {'FP':>4s}  "
           + " ".join(f"{_short(r)[:11]:>11s}" for r in rels))
     for name, s in rows:
         print(f"{name:34s} {s['p']:6.3f} {s['r']:6.3f} {s['update_r']:6.3f} "
-              f"{s['hard_negative_fp']:5d}  "
+              f"{s['hard_negative_fp']:5d} {s['false_pairs']:4d}  "
               + " ".join(f"{s['by_rel'].get(r, float('nan')):11.3f}" for r in rels))
 
 
@@ -233,6 +248,58 @@ def _update_min(docs, left, right, copy, jaccard) -> float:
     late = np.array([d["relation"] == "update_late" for d in docs])
     pair = copy & ((early[left] & late[right]) | (late[left] & early[right]))
     return float(jaccard[pair].min()) if pair.any() else float("nan")
+
+
+def print_adds(docs: list[dict]) -> None:
+    """copy_adds against what is known of each copy: on gold bodies, the
+    paragraphs an update's late version adds to its stub are additions;
+    a syndicated copy's (edited) paragraphs are not."""
+    import numpy as np
+
+    from digest.dedupe import copy_adds
+    from digest.dedupe.adds import NOVELTY_THRESHOLD, paragraph_coverage
+
+    gold = {}
+    for d in docs:
+        path = CORPUS / "gold" / f"{d['id']}.json"
+        gold[d["id"]] = json.loads(path.read_text(encoding="utf-8"))
+    by_cluster: dict[str, list[str]] = defaultdict(list)
+    for d in docs:
+        by_cluster[d["cluster"]].append(d["id"])
+    new_cov, old_cov, found, true_new, flagged = [], [], 0, 0, 0
+    edited_paras = edited_flagged = 0
+    for members in by_cluster.values():
+        rel = {m: gold[m]["relation"] for m in members}
+        early = [m for m in members if rel[m] == "update_early"]
+        late = [m for m in members if rel[m] == "update_late"]
+        original = [m for m in members if rel[m] == "original"]
+        for e, la in zip(early, late, strict=False):
+            stub, full = gold[e]["body"], gold[la]["body"]
+            known = {" ".join(p.split()).casefold() for p in stub}
+            truth = [p for p in full if " ".join(p.split()).casefold() not in known]
+            adds = copy_adds(stub, full)
+            cov = paragraph_coverage(stub, full)
+            new_cov += [c for p, c in zip(full, cov, strict=True) if p in truth]
+            old_cov += [c for p, c in zip(full, cov, strict=True) if p not in truth]
+            true_new += len(truth)
+            flagged += len(adds)
+            found += len(set(adds) & set(truth))
+        for o in original:
+            for m in members:
+                if rel[m] == "syndicated":
+                    body = gold[m]["body"]
+                    edited_paras += len(body)
+                    edited_flagged += len(copy_adds(gold[o]["body"], body))
+                    old_cov += paragraph_coverage(gold[o]["body"], body)
+    print(f"copy_adds (gold bodies; novelty threshold {NOVELTY_THRESHOLD}):")
+    print(f"  paragraphs an update adds to its stub: {true_new}, found {found} "
+          f"(recall {found / max(1, true_new):.3f}), flagged {flagged} "
+          f"(precision {found / max(1, flagged):.3f})")
+    print(f"  syndicated copies' paragraphs flagged as additions to the original: "
+          f"{edited_flagged} of {edited_paras}")
+    print(f"  coverage of added paragraphs: max {max(new_cov):.2f}, 99% quantile "
+          f"{np.quantile(new_cov, 0.99):.2f}; of kept or edited paragraphs: 1% quantile "
+          f"{np.quantile(old_cov, 0.01):.2f}, min {min(old_cov):.2f}\n")
 
 
 # ---------------------------------------------------------------- scale
@@ -291,10 +358,20 @@ def scale_worker(bodies: str, size: int, repeats: int) -> None:
         predicted = find_duplicates(cands)
         dd_times.append(time.perf_counter() - start)
     scores = pair_scores(docs, predicted)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # The same LSH candidates through datasketch's MinHashLSH index, once, for comparison.
+    import numpy as np
+
+    from digest.dedupe import MatchSettings
+    from digest.dedupe.candidates import datasketch_lsh_pairs, signature_matrix
+
+    start = time.perf_counter()
+    datasketch_lsh_pairs(signature_matrix(fps), np.ones(len(fps), dtype=bool), MatchSettings())
+    datasketch_s = time.perf_counter() - start
     print(json.dumps({
         "size": size, "fingerprint_s": statistics.median(fp_times),
         "dedupe_s": statistics.median(dd_times), "dedupe_runs": dd_times,
-        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "datasketch_s": datasketch_s, "peak_mb": peak_mb,
         "fp_bytes": statistics.mean(len(fp.to_bytes()) for fp in fps),
         "p": scores["p"], "r": scores["r"], "update_r": scores["update_r"],
         "hard_negative_fp": scores["hard_negative_fp"],
@@ -310,12 +387,16 @@ def print_scale(bodies: str, sizes: list[int], repeats: int) -> None:
         if out.returncode:
             sys.exit(f"scale run at {size} failed:\n{out.stderr}")
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    print("time: medians of --repeats runs, one process; peak RSS: the whole process "
+          "(bodies, fingerprints, dedupe);\ndatasketch index: the same LSH candidates "
+          "through datasketch MinHashLSH (one run), for comparison")
     print(f"{'articles':>9s} {'fingerprint s':>13s} {'find_duplicates s':>17s} "
-          f"{'peak RSS MB':>11s} {'bytes/fp':>8s} {'P':>6s} {'R':>6s} {'R upd':>6s} {'HN fp':>5s}")
+          f"{'peak RSS MB':>11s} {'bytes/fp':>8s} {'P':>6s} {'R':>6s} {'R upd':>6s} "
+          f"{'HN fp':>5s} {'datasketch index s':>18s}")
     for r in rows:
         print(f"{r['size']:9d} {r['fingerprint_s']:13.2f} {r['dedupe_s']:17.2f} "
               f"{r['peak_mb']:11.0f} {r['fp_bytes']:8.0f} {r['p']:6.3f} {r['r']:6.3f} "
-              f"{r['update_r']:6.3f} {r['hard_negative_fp']:5d}")
+              f"{r['update_r']:6.3f} {r['hard_negative_fp']:5d} {r['datasketch_s']:18.2f}")
     by_size = {r["size"]: r for r in rows}
     if 10000 in by_size and 50000 in by_size:
         ratio = by_size[50000]["dedupe_s"] / by_size[10000]["dedupe_s"]
@@ -333,8 +414,8 @@ SWEEP = [
     {"shingle_words": 3}, {"shingle_words": 4}, {"shingle_words": 7},
     {"num_perm": 64, "bands": 16}, {"num_perm": 256, "bands": 64},
     {"bands": 21, "rows": 6}, {"bands": 42, "rows": 3}, {"bands": 64, "rows": 2},
-    {"jaccard_threshold": 0.3}, {"jaccard_threshold": 0.5},
-    {"containment_threshold": 0.6}, {"containment_threshold": 0.8},
+    {"jaccard_threshold": 0.35}, {"jaccard_threshold": 0.45},
+    {"containment_threshold": 0.65}, {"containment_threshold": 0.75},
     {"min_containment_jaccard": 0.1}, {"min_containment_jaccard": 0.3},
     {"max_shared": 10}, {"max_shared": 1_000_000}, {"min_words": 5}, {"min_words": 30},
 ]
@@ -346,6 +427,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000, 50000])
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--sweep", action="store_true")
+    ap.add_argument("--sweep-size", type=int, default=20000)
     ap.add_argument("--scale-worker", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     require_data()
@@ -364,16 +446,25 @@ def main(argv: list[str] | None = None) -> int:
                                           ((d["id"], ours.get(d["id"], d["id"])) for d in docs)})
     rows = [("newsdigest dedupe", pair_scores(docs, ours)),
             ("baseline: MinHashLSH J>=0.5", pair_scores(docs, run_baseline(docs)))]
-    if args.sweep:
-        for params in SWEEP[1:]:
-            name = " ".join(f"{k}={v}" for k, v in params.items())
-            rows.append((name, pair_scores(docs, run_newsdigest(docs, **params))))
     print_quality(rows)
     print()
     print_margins(docs)
     print(f"\nscore_scraped.py dedup_pairs for newsdigest: p={tool['p']:.3f} r={tool['r']:.3f} "
           f"f1={tool['f1']:.3f} gold_pairs={tool['gold_pairs']} pred_pairs={tool['pred_pairs']}")
     print(f"  recall_by_relation {tool['recall_by_relation']}\n")
+    print_adds(docs)
+    if args.sweep:
+        # Replicas re-draw every MinHash (new words, new hashes), so the sweep
+        # also sees the estimator's noise near the thresholds, not one draw.
+        sweep_docs = replicate(docs, args.sweep_size)
+        print(f"\nparameter sweep on {len(sweep_docs)} replicated docs "
+              "(one parameter changed from the defaults per row):")
+        sweep_rows = []
+        for params in SWEEP:
+            name = " ".join(f"{k}={v}" for k, v in params.items()) or "defaults"
+            scores = pair_scores(sweep_docs, run_newsdigest(sweep_docs, **params))
+            sweep_rows.append((name, scores))
+        print_quality(sweep_rows)
     if args.sizes:
         print_scale(args.bodies, args.sizes, args.repeats)
     return 0

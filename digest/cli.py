@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import sys
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TextIO
@@ -139,6 +140,9 @@ def group() -> None:
                  for o, item in zip(objects, items, strict=True)])
 
 
+EXIT_SKIPPED = 3  # the site was built, but some inputs were skipped (see the build report)
+
+
 @main.command()
 @click.option("--config", "feeds", default="feeds.yaml", show_default=True,
               type=click.Path(dir_okay=False), help="The feeds.yaml to build.")
@@ -147,29 +151,77 @@ def group() -> None:
 @click.option("-d", "--site-dir", type=click.Path(file_okay=False), help="Output folder.")
 @click.option("-j", "--jobs", type=click.IntRange(1), help="Parallel workers (default: all cores).")
 @click.option("--no-cache", is_flag=True, help="Process every article again.")
-@click.option("--strict", is_flag=True, help="Fail on any MkDocs warning or skipped input.")
+@click.option("--strict", is_flag=True,
+              help="Fail, keeping the previous site, on any MkDocs warning or skipped input.")
 def build(feeds: str, mkdocs_file: str | None, site_dir: str | None, jobs: int | None,
           no_cache: bool, strict: bool) -> None:
-    """Build the whole site (the same as `mkdocs build` with the digest plugin)."""
+    """Build the whole site (the same as `mkdocs build` with the digest plugin).
+
+    The new site is built beside the old one and swapped in only when complete.
+    Exit status: 0 built, 3 built but inputs were skipped, 1 failed (2 for usage).
+    """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import MkDocsException
 
+    from digest.incremental import read_ledger, write_ledger
+    from digest.publish import staging_dir, swap_in
+
     cfg = _load(feeds, mkdocs_file, site_dir=site_dir, strict=strict, jobs=jobs,
                 no_cache=no_cache)
+    target = Path(cfg.site_dir).resolve()
+    staging = staging_dir(target)
+    cfg.site_dir = str(staging)
+    plugin = cfg.plugins["digest"]
+    plugin.progress = _progress_reporter()
+    if target.is_dir() and not no_cache:
+        # pages whose Markdown and layout are unchanged are copied, not rendered again
+        plugin.previous_site, plugin.previous_keys = target, read_ledger(target)
     try:
         mkdocs_build(cfg)
     except MkDocsException as exc:
-        raise click.ClickException(str(exc)) from None
-    plugin = cfg.plugins["digest"]
+        raise click.ClickException(f"{exc} (the previous site is unchanged)") from None
     d = plugin.digest
-    click.echo(f"Built {cfg.site_dir}: {len(d.articles)} articles, {len(d.duplicates)} duplicates"
-               f" merged, {len(d.topics)} topics, {len(d.skipped)} inputs skipped"
-               f" ({', '.join(f'{k} {v:.1f}s' for k, v in plugin.times.seconds.items())})",
-               err=True)
     for s in d.skipped:
         click.echo(f"skipped {s.origin}: {s.reason}", err=True)
     if strict and d.skipped:
-        raise click.ClickException(f"{len(d.skipped)} inputs skipped (--strict)")
+        shutil.rmtree(staging, ignore_errors=True)
+        raise click.ClickException(
+            f"{len(d.skipped)} inputs skipped (--strict): the previous site is unchanged")
+    swap_in(staging, target)
+    write_ledger(target, plugin.page_keys)  # only now: the ledger must describe the live site
+    seconds = ", ".join(f"{k} {v:.1f}s" for k, v in plugin.times.seconds.items())
+    click.echo(f"Built {target}: {len(d.articles) + len(d.duplicates)} articles in,"
+               f" {len(d.duplicates)} duplicates merged, {len(d.articles)} published,"
+               f" {len(d.topics)} topics, {len(d.skipped)} inputs skipped ({seconds})", err=True)
+    if d.skipped:
+        sys.exit(EXIT_SKIPPED)
+
+
+def _progress_reporter() -> Callable[[str, int, int], None]:
+    """A progress bar on a terminal; a log line every tenth of the way otherwise."""
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bars: dict[str, tqdm] = {}
+
+        def bar(stage: str, done: int, total: int) -> None:
+            if stage not in bars:
+                bars[stage] = tqdm(total=total, desc=stage, unit="article", leave=False)
+            bars[stage].update(done - bars[stage].n)
+            if done >= total:
+                bars.pop(stage).close()
+
+        return bar
+
+    step: dict[str, int] = {}
+
+    def lines(stage: str, done: int, total: int) -> None:
+        mark = done * 10 // max(total, 1)
+        if mark > step.get(stage, 0) or done == total:
+            step[stage] = mark
+            click.echo(f"{stage}: {done}/{total}", err=True)
+
+    return lines
 
 
 @main.command()

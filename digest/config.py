@@ -40,6 +40,9 @@ class SiteSettings:
     url: str | None = None  # the published base URL, e.g. https://news.example.org/
     description: str = ""
     language: str = "en"
+    locale: str = ""  # dates as readers expect them, e.g. "en_GB"; empty: the language
+    timezone: str = "UTC"  # an IANA zone ("Europe/London") for the build time shown
+    days: int = 1  # the front page shows topics with articles from this many latest days
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class FetchSettings:
     max_retry_after: float = 120.0  # a longer Retry-After gives up instead of waiting
     host_interval: float = 1.0  # seconds between two requests to one host
     host_concurrency: int = 2  # requests under way at once to one host
+    max_crawl_delay: float = 30.0  # a robots.txt Crawl-delay is obeyed up to this many seconds
     concurrency: int = 16  # requests under way at once in all
     # feed content shorter than this is a teaser (for full_text): WordPress cuts excerpts at
     # 55 words, and a whole news article is rarely under 100
@@ -148,11 +152,34 @@ def _source_type(v: Any) -> str | None:
     return f"must be one of {', '.join(SOURCE_TYPES)} (got {v!r})"
 
 
+def _locale(v: Any) -> str | None:
+    from babel import Locale, UnknownLocaleError  # Material's own dependency
+
+    try:
+        Locale.parse(v)
+    except (ValueError, UnknownLocaleError):
+        return f"must be a locale such as en_GB or uk_UA (got {v!r})"
+    return None
+
+
+def _timezone(v: Any) -> str | None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(v)
+    except (ValueError, ZoneInfoNotFoundError):
+        return f"must be an IANA time zone such as Europe/London (got {v!r})"
+    return None
+
+
 _SITE = {
     "title": _Key(str),
     "url": _Key(str, check=_url),
     "description": _Key(str),
     "language": _Key(str),
+    "locale": _Key(str, check=_locale),
+    "timezone": _Key(str, check=_timezone),
+    "days": _Key(int, check=_positive),
 }
 _SUMMARY = {"sentences": _Key(int, check=_positive), "topic_sentences": _Key(int, check=_positive)}
 _SOURCE = {
@@ -178,6 +205,7 @@ _FETCH = {
     "max_retry_after": _Key((int, float), check=_at_least(0)),
     "host_interval": _Key((int, float), check=_at_least(0)),
     "host_concurrency": _Key(int, check=_at_least(1)),
+    "max_crawl_delay": _Key((int, float), check=_at_least(0)),
     "concurrency": _Key(int, check=_at_least(1)),
     "teaser_words": _Key(int, check=_at_least(0)),
 }

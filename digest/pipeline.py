@@ -31,6 +31,8 @@ from digest.summarize import summarize, summarize_topic
 
 log = logging.getLogger("digest")
 
+EARLIEST_DATE = "1990-01-01"  # older dates on news pages are parse accidents (e.g. the 1970 epoch)
+FUTURE_DAYS = 2  # a date this far past the build (time zones, embargoes) is taken as an error
 SERIAL_BELOW = 24  # documents; fewer than this run in-process (a pool costs more than it saves)
 _ISO_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
 
@@ -115,21 +117,37 @@ def _process_many(batch: Sequence[tuple[RawDocument, frozenset[str]]],
     return [process(doc, furniture, sentences) for doc, furniture in batch]
 
 
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
 def map_documents(docs: Sequence[RawDocument], furniture: Mapping[str, frozenset[str]],
                   sentences: int, executor: Executor | None = None,
-                  jobs: int | None = None) -> list[Processed]:
-    """:func:`process` over ``docs``, in order, on an executor (a process pool by default)."""
+                  jobs: int | None = None, progress: Progress | None = None) -> list[Processed]:
+    """:func:`process` over ``docs``, in order, on an executor (a process pool by default).
+
+    The result does not depend on the executor or the number of jobs.
+    """
     work = [(doc, furniture.get(doc.source, frozenset())) for doc in docs]
     run = functools.partial(_process_many, sentences=sentences)
     jobs = jobs or os.cpu_count() or 1
-    if executor is None and (jobs == 1 or len(work) < SERIAL_BELOW):
-        return run(work)
-    size = max(1, min(64, len(work) // (jobs * 4) or 1))
+    serial = executor is None and (jobs == 1 or len(work) < SERIAL_BELOW)
+    size = 1 if serial else max(1, min(64, len(work) // (jobs * 4) or 1))
     batches = [work[i:i + size] for i in range(0, len(work), size)]
+    out: list[Processed] = []
+
+    def collect(parts: Iterable[list[Processed]]) -> list[Processed]:
+        for part in parts:
+            out.extend(part)
+            if progress:
+                progress("clean+summarize", len(out), len(work))
+        return out
+
+    if serial:
+        return collect(map(run, batches))
     if executor is not None:
-        return [p for part in executor.map(run, batches) for p in part]
+        return collect(executor.map(run, batches))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return [p for part in pool.map(run, batches) for p in part]
+        return collect(pool.map(run, batches))
 
 
 # --- corpus-wide -----------------------------------------------------------------------
@@ -180,22 +198,33 @@ def summarize_topics(topics: Sequence[Topic], articles: Mapping[str, Article],
 
 def build_digest(config: Config, *, jobs: int | None = None, executor: Executor | None = None,
                  use_cache: bool = True, now: Callable[[], dt.datetime] | None = None,
-                 times: StageTimes | None = None) -> Digest:
+                 times: StageTimes | None = None, progress: Progress | None = None) -> Digest:
     """Run every stage over the sources in ``config`` and return the digest."""
     times = times or StageTimes()
     with times.timed("sources"):
-        docs, skipped = read_sources(config)
+        docs, skipped, notices = read_sources(config)
         furniture = learn_source_furniture(docs)
     n = config.summary_sentences
     with times.timed("clean+summarize"):
-        results = _cached_process(config, docs, furniture, n, executor, jobs, use_cache)
+        results = _cached_process(config, docs, furniture, n, executor, jobs, use_cache,
+                                  progress)
+    built_at = (now or build_time)()
+    built = built_at.isoformat(timespec="seconds")
+    latest = (built_at.date() + dt.timedelta(days=FUTURE_DAYS)).isoformat()
     articles: list[Article] = []
     fingerprints: dict[str, bytes] = {}
     for doc, result in zip(docs, results, strict=True):
         if result.article is None:
             skipped.append(Skipped(doc.origin, result.problem))
             continue
-        articles.append(result.article)
+        article = result.article
+        if article.date and not EARLIEST_DATE <= article.date <= latest:
+            notices.append(Skipped(doc.origin, f"date {article.date} is implausible"
+                                   " (before 1990 or in the future): listed as undated"))
+            article = replace(article, date=None)
+        elif not article.date:
+            notices.append(Skipped(doc.origin, "no date found: listed as undated"))
+        articles.append(article)
         fingerprints[doc.id] = result.fingerprint
     with times.timed("dedupe"):
         kept, duplicates = merge_duplicates(articles, fingerprints)
@@ -206,10 +235,18 @@ def build_digest(config: Config, *, jobs: int | None = None, executor: Executor 
         topic_of = {i: t.id for t in topics for i in t.article_ids}
         kept = [replace(a, topic=topic_of.get(a.id)) for a in kept]
         duplicates = [replace(d, topic=topic_of.get(d.duplicate_of or "")) for d in duplicates]
-    built = (now or (lambda: dt.datetime.now(dt.UTC)))().isoformat(timespec="seconds")
     log.info("%d documents: %d articles, %d duplicates merged, %d topics, %d skipped",
              len(docs), len(kept), len(duplicates), len(topics), len(skipped))
-    return Digest(tuple(kept), tuple(topics), tuple(duplicates), tuple(skipped), built)
+    return Digest(tuple(kept), tuple(topics), tuple(duplicates), tuple(skipped), tuple(notices),
+                  built)
+
+
+def build_time() -> dt.datetime:
+    """Now, or ``SOURCE_DATE_EPOCH`` when set, so that a build can be reproduced exactly."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return dt.datetime.now(dt.UTC)
 
 
 def learn_source_furniture(docs: Iterable[RawDocument]) -> dict[str, frozenset[str]]:
@@ -224,7 +261,7 @@ def learn_source_furniture(docs: Iterable[RawDocument]) -> dict[str, frozenset[s
 def _cached_process(config: Config, docs: Sequence[RawDocument],
                     furniture: Mapping[str, frozenset[str]], n: int,
                     executor: Executor | None, jobs: int | None,
-                    use_cache: bool) -> list[Processed]:
+                    use_cache: bool, progress: Progress | None) -> list[Processed]:
     furniture_keys = {s: key_for(sorted(f)) for s, f in furniture.items()}
     keys = [key_for(doc.id, doc.source, doc.origin, doc.priority, doc.text,
                     sorted(doc.fields.items()) if doc.fields else (),
@@ -233,7 +270,7 @@ def _cached_process(config: Config, docs: Sequence[RawDocument],
     try:
         found = store.get_many(keys) if store else {}
         todo = [i for i, k in enumerate(keys) if k not in found]
-        fresh = map_documents([docs[i] for i in todo], furniture, n, executor, jobs)
+        fresh = map_documents([docs[i] for i in todo], furniture, n, executor, jobs, progress)
         new = {keys[i]: result for i, result in zip(todo, fresh, strict=True)}
         if store and new:
             store.put_many(new)

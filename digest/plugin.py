@@ -9,6 +9,7 @@ and validated by MkDocs. Generated pages are MkDocs "generated" files, so
 
 from __future__ import annotations
 
+import dataclasses
 import glob
 import json
 import logging
@@ -22,15 +23,19 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
 
 from digest.config import Config, ConfigError, load_config
-from digest.pipeline import StageTimes, build_digest
+from digest.pipeline import Progress, StageTimes, build_digest
 from digest.records import Digest, to_json
-from digest.site import NAV_PAGES, render_pages
+from digest.site import NAV_PAGES, render_site
+from digest.site.dates import build_stamp, format_moment, parse_day
+from digest.site.feeds import FEED_FILES
 
 log = logging.getLogger("mkdocs.plugins.digest")
-REPORT_FILE = "report.json"
+REPORT_FILE = "build-report.json"  # written beside the site folder, not published in it
 FEEDS_ENV = "DIGEST_FEEDS"  # overrides the plugin's `feeds` option (used by `digest serve`)
+FOOTER_SOURCES = 6  # sources named in the footer; more are counted
 
 
 class DigestPluginConfig(base.Config):
@@ -42,6 +47,12 @@ class DigestPluginConfig(base.Config):
 class DigestPlugin(BasePlugin[DigestPluginConfig]):
     feeds: Config
     digest: Digest | None = None
+    progress: Progress | None = None  # set by `digest build` to draw progress bars
+    # incremental rendering (digest.incremental), driven by `digest build`: the live site and
+    # its ledger going in, each published page's key coming out (empty: every page rendered)
+    previous_site: Path | None = None
+    previous_keys: dict[str, list[object]] = {}  # replaced, never mutated
+    page_keys: dict[str, str] = {}  # replaced, never mutated
     times: StageTimes
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -56,25 +67,66 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             config.site_description = self.feeds.site.description
         if self.feeds.site.url and not config.site_url:
             config.site_url = self.feeds.site.url
+        # generated pages keep whole sections out of search with { data-search-exclude }
+        if "attr_list" not in config.markdown_extensions:
+            config.markdown_extensions.append("attr_list")
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         self.times = StageTimes()
-        self.digest = build_digest(self.feeds, jobs=self.config.jobs, use_cache=self.config.cache,
-                                   times=self.times)
+        digest = build_digest(self.feeds, jobs=self.config.jobs, use_cache=self.config.cache,
+                              times=self.times, progress=self.progress)
+        dates = [a.date for a in (*digest.articles, *digest.duplicates)]
+        # the build time comes from the data (or SOURCE_DATE_EPOCH), never the clock,
+        # so two builds of the same inputs give the same bytes
+        self.digest = digest = dataclasses.replace(digest, built=build_stamp(dates))
         with self.times.timed("pages"):
-            pages = render_pages(self.digest, self.feeds)
-        for src, markdown in pages.items():
+            site = render_site(digest, self.feeds, config.site_url or "/")
+        for src, markdown in site.pages.items():
             if files.get_file_from_path(src) is not None:
                 log.warning("docs/%s is hand-written and hides the generated page", src)
                 continue
             inclusion = InclusionLevel.INCLUDED if src in NAV_PAGES else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, src, content=markdown, inclusion=inclusion))
+        for path, content in site.files.items():
+            if files.get_file_from_path(path) is None:
+                files.append(File.generated(config, path, content=content))
+        self._footer(config, files)
         return files
+
+    def _footer(self, config: MkDocsConfig, files: Files) -> None:
+        """What the theme's footer shows: the build date, the sources, the feeds."""
+        assert self.digest is not None
+        site = self.feeds.site
+        labels = [s.label for s in self.feeds.sources]
+        named = ", ".join(labels[:FOOTER_SOURCES])
+        if len(labels) > FOOTER_SOURCES:
+            named += f" and {len(labels) - FOOTER_SOURCES} more"
+        sources = files.get_file_from_path("sources.md")
+        config.extra["digest"] = {
+            "built": self.digest.built,
+            "built_label": format_moment(self.digest.built, site.locale or site.language,
+                                         site.timezone),
+            "sources": named,
+            "sources_url": sources.url if sources else "",
+            "feeds": [{"name": name, "file": file} for name, file in FEED_FILES.items()],
+            "locale": (site.locale or site.language).replace("-", "_"),
+        }
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
+                         files: Files) -> str:
+        """Date each page from the data (an article's own date, else the build date), so
+        the sitemap and its gzip copy do not depend on the day of the build."""
+        if self.digest is not None:
+            own = page.meta.get("date")
+            day = parse_day(own if isinstance(own, str) else None)
+            page.update_date = day.isoformat() if day else self.digest.built[:10]
+        return markdown
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig,
                  builder: object) -> LiveReloadServer:
-        """Rebuild when feeds.yaml or any source file changes."""
+        """Rebuild when feeds.yaml or any source file changes (MkDocs itself watches
+        mkdocs.yml, docs/ and the theme's custom_dir)."""
         server.watch(str(self.feeds.path))
         for source in self.feeds.sources:
             pattern = os.path.join(self.feeds.root, source.path)
@@ -85,7 +137,11 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         return server
 
     def on_post_build(self, config: MkDocsConfig) -> None:
-        """Write the build report (what went in, what was skipped) beside the site."""
+        """Write the build report (what went in, what was skipped, stage times) beside the site.
+
+        It stays out of the site itself so that two builds of the same inputs
+        publish byte-identical sites.
+        """
         if self.digest is None:
             return
         d = self.digest
@@ -95,9 +151,10 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             "duplicates": len(d.duplicates),
             "topics": len(d.topics),
             "skipped": to_json(d.skipped),
+            "notices": to_json(d.notices),
             "seconds": {k: round(v, 3) for k, v in self.times.seconds.items()},
         }
-        Path(config.site_dir, REPORT_FILE).write_text(
+        Path(config.site_dir).resolve().parent.joinpath(REPORT_FILE).write_text(
             json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
         for s in d.skipped:
             log.warning("skipped %s: %s", s.origin, s.reason)

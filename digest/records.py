@@ -137,6 +137,7 @@ class Digest:
     topics: tuple[Topic, ...]
     duplicates: tuple[Article, ...] = ()
     skipped: tuple[Skipped, ...] = ()
+    notices: tuple[Skipped, ...] = ()  # inputs kept with a caveat (e.g. an implausible date)
     built: str = ""  # ISO timestamp of the build
 
 

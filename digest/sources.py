@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from digest.config import URL_TYPES, Config, SourceSettings
 from digest.fetch.filters import wanted
@@ -33,8 +34,51 @@ def decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def read_source(config: Config, source: SourceSettings) -> tuple[list[RawDocument], list[Skipped]]:
-    """All documents of one source, and what was skipped, in file order."""
+def read_sources(config: Config) -> tuple[list[RawDocument], list[Skipped], list[Skipped]]:
+    """Every source in feeds.yaml order: documents, skipped inputs, and notices.
+
+    Feeds and web pages (``rss``, ``atom``, ``jsonfeed``, ``html``) are read by
+    :mod:`digest.fetch`, concurrently and through the cache; a failing one keeps
+    its last good items and is reported (skipped, with the error and since
+    when), never raised. An item whose full text could not be fetched keeps its
+    teaser and gets a notice. Each source's ``include``/``exclude`` keywords
+    then filter its documents. Duplicate ids keep the first and report the rest.
+    """
+    docs: list[RawDocument] = []
+    skipped = list(config.problems)
+    notices: list[Skipped] = []
+    seen: dict[str, str] = {}
+    web = [s for s in config.sources if s.type in URL_TYPES]
+    fetched: dict[str, Any] = {}
+    if web:
+        from digest.fetch import read_fetched_sources  # httpx, feedparser, trafilatura: lazily
+
+        fetched = read_fetched_sources(config, web)
+    for source in config.sources:
+        found, skip, notice = _read_one(config, source, fetched)
+        skipped.extend(skip)
+        notices.extend(notice)
+        for doc in found:
+            if not wanted(doc, source.include, source.exclude):
+                continue
+            if doc.id in seen:
+                first = seen[doc.id]
+                skipped.append(Skipped(doc.origin, f"duplicate id {doc.id!r} (first in {first})"))
+                continue
+            seen[doc.id] = doc.origin
+            docs.append(doc)
+    return docs, skipped, notices
+
+
+def _read_one(config: Config, source: SourceSettings, fetched: dict[str, Any]
+              ) -> tuple[list[RawDocument], list[Skipped], list[Skipped]]:
+    if source.type in URL_TYPES:
+        if source.name not in fetched:
+            from digest.fetch import read_fetched_sources
+
+            fetched = read_fetched_sources(config, [source])
+        result = fetched[source.name]
+        return list(result.docs), list(result.skipped), list(result.notices)
     docs: list[RawDocument] = []
     skipped: list[Skipped] = []
     for path in config.files(source):
@@ -57,42 +101,7 @@ def read_source(config: Config, source: SourceSettings) -> tuple[list[RawDocumen
             doc_id = f"{source.name}/{rel.with_suffix('').name}"
             docs.append(RawDocument(doc_id, source.name, shown, text=text,
                                     priority=source.priority))
-    return docs, skipped
-
-
-def read_sources(config: Config) -> tuple[list[RawDocument], list[Skipped]]:
-    """Every source in feeds.yaml order; duplicate ids keep the first and report the rest.
-
-    Feeds and web pages (``rss``, ``atom``, ``jsonfeed``, ``html``) are read by
-    :mod:`digest.fetch`, concurrently and through the cache; a failing one keeps
-    its last good items and is reported, never raised. Each source's
-    ``include``/``exclude`` keywords then filter its documents.
-    """
-    docs: list[RawDocument] = []
-    skipped = list(config.problems)
-    seen: dict[str, str] = {}
-    web = [s for s in config.sources if s.type in URL_TYPES]
-    fetched = {}
-    if web:
-        from digest.fetch import read_fetched_sources  # httpx, feedparser, trafilatura: lazily
-
-        fetched = read_fetched_sources(config, web)
-    for source in config.sources:
-        if source.name in fetched:
-            found, skip = list(fetched[source.name].docs), list(fetched[source.name].skipped)
-        else:
-            found, skip = read_source(config, source)
-        skipped.extend(skip)
-        for doc in found:
-            if not wanted(doc, source.include, source.exclude):
-                continue
-            if doc.id in seen:
-                first = seen[doc.id]
-                skipped.append(Skipped(doc.origin, f"duplicate id {doc.id!r} (first in {first})"))
-                continue
-            seen[doc.id] = doc.origin
-            docs.append(doc)
-    return docs, skipped
+    return docs, skipped, []
 
 
 def _jsonl(text: str, shown: str, source: SourceSettings) -> Iterator[RawDocument | Skipped]:

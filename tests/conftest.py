@@ -41,7 +41,7 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def sample_report(sample_site: Path) -> dict:
-    return json.loads((sample_site / "report.json").read_text("utf-8"))
+    return json.loads((sample_site.parent / "build-report.json").read_text("utf-8"))
 
 
 class QuietHandler(SimpleHTTPRequestHandler):

@@ -7,6 +7,7 @@ import pickle
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,6 +22,12 @@ from digest.dedupe import (
     fingerprint,
 )
 from digest.dedupe.adds import paragraph_coverage
+from digest.dedupe.candidates import (
+    datasketch_lsh_pairs,
+    lsh_pairs,
+    shared_value_mask,
+    signature_matrix,
+)
 from digest.dedupe.canonical import connected_groups
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -83,6 +90,23 @@ def test_body_hash_ignores_case_punctuation_and_paragraph_breaks() -> None:
     reflowed = (" ".join(body).upper().replace(".", "!"),)
     assert fingerprint(body).body_hash == fingerprint(reflowed).body_hash
     assert fingerprint(body).body_hash != fingerprint(body[:-1]).body_hash
+
+
+@given(st.lists(st.text(alphabet="abcdé xyzЖк,.'’\n", max_size=80), max_size=5))
+def test_fingerprint_round_trips_and_ignores_paragraph_breaks(body: list[str]) -> None:
+    fp = fingerprint(body)
+    assert Fingerprint.from_bytes(fp.to_bytes()) == fp
+    assert fingerprint([" ".join(body)]) == fp
+
+
+def test_fingerprints_of_other_settings_are_refused() -> None:
+    with pytest.raises(ValueError):
+        signature_matrix([fingerprint(story(1)), fingerprint(story(1), shingle_words=3)])
+
+
+def test_no_candidates_no_duplicates() -> None:
+    assert find_duplicates([]) == {}
+    assert find_duplicates([cand("only", story(1))]) == {}
 
 
 def test_empty_body_has_no_shingles_and_matches_nothing() -> None:
@@ -177,6 +201,27 @@ def test_result_is_a_forest_of_depth_one_and_order_free(stories: list[int], rnd)
     shuffled = list(cands)
     rnd.shuffle(shuffled)
     assert find_duplicates(shuffled) == dupes
+
+
+@pytest.mark.parametrize("bands,rows", [(64, 2), (32, 4), (20, 3)])
+def test_banding_finds_the_pairs_datasketch_minhashlsh_finds(bands: int, rows: int) -> None:
+    bodies = []
+    for s in range(40):
+        base = story(s % 13, paragraphs=3 + s % 5)
+        bodies.append(edited(base, s, share=0.02 * (s % 4)) if s % 3 else base[: 1 + s % 4])
+    sig = signature_matrix([fingerprint(b) for b in bodies])
+    eligible = np.array([s % 7 != 0 for s in range(40)])
+    ms = MatchSettings(bands=bands, rows=rows, max_bucket=5)
+    ours = lsh_pairs(sig, eligible, ms)
+    assert len(ours) > 10
+    assert np.array_equal(ours, datasketch_lsh_pairs(sig, eligible, ms))
+
+
+def test_shared_values_are_those_held_by_more_than_max_shared_rows() -> None:
+    sig = np.array([[1, 5], [1, 6], [1, 7], [2, 7]], dtype=np.uint32)
+    assert shared_value_mask(sig, 2).tolist() == [[True, False], [True, False],
+                                                  [True, False], [False, False]]
+    assert not shared_value_mask(sig, 3).any()
 
 
 def test_connected_groups_join_chains() -> None:

@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from digest.group import group_articles
-from digest.group.cluster import average_linkage
+from digest.group.cluster import DateGuard, average_linkage
+from digest.group.evidence import Weights, close_pair_rate, same_days_bonus
 from digest.group.links import TitleIndex, popularity_weight, resolve_links
 from digest.group.naming import timeline, topic_id
 from digest.group.similarity import article_names, tfidf_matrix, top_neighbours
@@ -108,6 +109,16 @@ def test_top_neighbours_are_bounded_sorted_and_exclude_self() -> None:
         assert sims == sorted(sims, reverse=True)
 
 
+def test_closeness_in_time_counts_less_where_every_article_shares_the_week() -> None:
+    w = Weights()
+    spread = [float(d) for d in range(0, 3000, 30)]  # one article a month: close pairs rare
+    week = [float(d % 6) for d in range(100)]  # a daily digest: everything within six days
+    assert close_pair_rate(spread, 3.0) == 0.0
+    assert close_pair_rate([0.0, 1.0, 10.0, None], 3.0) == 1 / 3
+    assert same_days_bonus(spread, w) == w.same_days
+    assert 0.0 <= same_days_bonus(week, w) < w.same_days / 2
+
+
 # --- clustering --------------------------------------------------------------------------
 
 def test_average_linkage_does_not_chain_through_one_strong_edge() -> None:
@@ -116,6 +127,20 @@ def test_average_linkage_does_not_chain_through_one_strong_edge() -> None:
     edges = {(0, 1): 0.9, (0, 2): 0.9, (1, 2): 0.9, (3, 4): 0.9, (3, 5): 0.9, (4, 5): 0.9,
              (2, 3): 0.8}
     assert average_linkage(6, edges, merge_at=0.4) == [[0, 1, 2], [3, 4, 5]]
+
+
+def test_date_guard_keeps_a_one_event_group_from_a_group_dated_months_away() -> None:
+    guard = DateGuard(tight_days=7, min_dated=3, apart_days=30)
+    event = [100.0, 100.0, 101.0]
+    assert guard.blocks(event, [10.0, 400.0])  # a wide group, nothing near the event
+    assert not guard.blocks(event, [10.0, 120.0])  # one article within 30 days of it
+    assert not guard.blocks(event, [])  # undated: no evidence either way
+    assert not guard.blocks([100.0, 101.0], [400.0])  # two dated articles are not yet an event
+    # in clustering: text says one story, the dates say two events
+    edges = {(i, j): 0.9 for i in range(5) for j in range(i + 1, 5)}
+    days = [100.0, 100.0, 101.0, 300.0, 305.0]
+    assert average_linkage(5, edges, 0.3) == [[0, 1, 2, 3, 4]]
+    assert average_linkage(5, edges, 0.3, days, guard) == [[0, 1, 2], [3, 4]]
 
 
 @settings(max_examples=60, deadline=None)

@@ -21,7 +21,8 @@ def test_slugs_are_safe_for_any_title(title: str) -> None:
 
 
 def test_slugs_are_readable() -> None:
-    assert slugify("Biden allows Ukraine to use US missiles") == "biden-allows-ukraine-to-use-us-missiles"
+    assert slugify("Biden allows Ukraine to use US missiles") == (
+        "biden-allows-ukraine-to-use-us-missiles")
     assert slugify("Київ готується до зими") == "kiyiv-gotuietsia-do-zimi"
     assert slugify("../../etc/passwd") == "etc-passwd"
     assert slugify("!!!") == "article"

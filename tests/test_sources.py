@@ -33,7 +33,7 @@ def make(tmp_path: Path) -> Path:
 
 
 def test_documents_and_skipped_inputs(tmp_path: Path) -> None:
-    docs, skipped = read_sources(load_config(make(tmp_path)))
+    docs, skipped, _ = read_sources(load_config(make(tmp_path)))
     assert [d.id for d in docs] == ["pages/good", "pages/latin", "pages/utf16", "wire/w1"]
     assert docs[1].text == "date 2026-03-02 Café reopens"
     assert docs[2].text == "date 2026-03-02 Ferry"

@@ -10,23 +10,37 @@ _MONTHS = {
     name: number
     for number, names in enumerate(
         [
-            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
             ("dec", "december"),
         ],
         start=1,
     )
     for name in names
 }
-_MONTH = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_MONTH = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"  # noqa: E501
 _PATTERNS = [
     re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)(?!\d)"),
     re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)/(?P<m>\d\d?)/(?P<d>\d\d?)(?!\d)"),
     re.compile(r"(?<![\d.])(?P<a>\d\d?)[./](?P<b>\d\d?)[./](?P<y>(?:19|20)\d\d)(?!\d)"),
-    re.compile(r"(?<!\d)(?P<d>\d\d?)(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+(?P<y>(?:19|20)\d\d)(?!\d)", re.I),
+    re.compile(
+        r"(?<!\d)(?P<d>\d\d?)(?:st|nd|rd|th)?\s+(?:of\s+)?"
+        + _MONTH
+        + r",?\s+(?P<y>(?:19|20)\d\d)(?!\d)",
+        re.I,
+    ),
     re.compile(_MONTH + r"\s+(?P<d>\d\d?)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)", re.I),
 ]
+_DIGIT = re.compile(r"\d")
 DATE_HEADER = re.compile(r"^\s*date\s+(\d{4}-\d\d-\d\d)(?:\s+|$)")
 
 
@@ -67,7 +81,7 @@ def _from_match(m: re.Match[str]) -> str | None:
 
 
 _DATE_ONLY = re.compile(
-    r"^(?:(?:published|updated|first published|posted|last updated|last modified)(?: on| at)?:?\s*)?"
+    r"^(?:(?:published|updated|first published|posted|last updated|last modified)(?: on| at)?:?\s*)?"  # noqa: E501
     r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)?"
     r"[\d\s./:,+\-TZ]*(?:" + _MONTH.replace("(?P<mon>", "(?:") + r")?[\d\s./:,+\-TZ]*"
     r"(?:gmt|utc|bst|cet|cest|et|est|edt|pt|pst|pdt|am|pm)?\s*$",
@@ -78,4 +92,9 @@ _DATE_ONLY = re.compile(
 @lru_cache(maxsize=1 << 16)
 def is_date_line(line: str) -> bool:
     """Whether the line is only a date or timestamp (with a published/updated label)."""
-    return len(line) <= 80 and any(c.isdigit() for c in line) and find_date(line) is not None and bool(_DATE_ONLY.match(line))
+    return (
+        len(line) <= 80
+        and _DIGIT.search(line) is not None
+        and find_date(line) is not None
+        and bool(_DATE_ONLY.match(line))
+    )

@@ -1,12 +1,25 @@
-"""Cross-file learning: lines a source prints on many of its pages are furniture."""
+"""Cross-file learning: lines a source prints on many of its pages are furniture.
+
+A line that recurs across a source's files is furniture only when it is not
+article prose. Copies of one story (re-scrapes, updates, a shared wire
+paragraph) repeat real paragraphs across files; those must survive. So a
+sentence-shaped line is learnt only when it is short enough to be a prompt
+and recurs across files that are otherwise different stories.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from digest.clean.dates import DATE_HEADER
-from digest.clean.lines import is_agency_like, is_byline
+from digest.clean.lines import (
+    is_agency_like,
+    is_byline,
+    is_call_to_action,
+    is_strong_prose,
+    word_count,
+)
 from digest.clean.repair import normalise
 
 
@@ -21,7 +34,7 @@ def page_lines(text: str) -> list[str]:
     if lines:
         m = DATE_HEADER.match(lines[0])
         if m:
-            rest = lines[0][m.end():].strip()
+            rest = lines[0][m.end() :].strip()
             lines[0:1] = [rest] if rest else []
     return lines
 
@@ -31,24 +44,96 @@ def learn_furniture(
     min_files: int = 5,
     min_share: float = 0.02,
     max_words: int = 40,
+    max_prompt_words: int = 24,
+    max_copies_share: float = 0.05,
 ) -> frozenset[str]:
     """Lines (in :func:`furniture_key` form) that recur across many files of one source.
 
-    A line is furniture when it occurs in at least ``min_files`` files and in at
-    least ``min_share`` of all files. Defaults: on the generated corpus a story's
-    copies share body lines across at most a handful of files (clusters rarely
-    exceed 5), while a publisher's prompts recur in dozens; 2% keeps furniture
-    learnt from a folder that mixes several publishers. Lines of more than
-    ``max_words`` words are never furniture (a shared wire paragraph is content).
+    Guarantees: a line is returned only when it occurs in at least
+    ``min_files`` files and in at least ``min_share`` of all files, and it is
+    not the article's own text. Sentence-shaped lines (see
+    :func:`~digest.clean.lines.is_strong_prose`) of more than
+    ``max_prompt_words`` words are never furniture; one held by at most
+    ``max(2 * min_files, max_copies_share * n)`` files marks those files as
+    copies of one story (more files than that: a publisher's disclaimer). A
+    shorter line is furniture when it recurs in ``min_files`` files that are
+    not copies of each other; a line that recurs only within copies is
+    furniture only when it is not sentence-shaped and always stands after the
+    page's last sentence-shaped line (a footer): in the head or between
+    paragraphs it is the story's own title, standfirst or subhead. A line in
+    the head of fewer than half of the files holding it is a headline (its own
+    page's title, other pages' link lists). Lines of more than ``max_words``
+    words are never furniture.
+
+    Defaults: on the generated corpus a story's copies share body lines across
+    at most a handful of files (clusters rarely exceed 5) while a publisher's
+    prompts recur in dozens; 2% keeps furniture learnt from a folder mixing
+    several publishers. The longest sentence-shaped prompt learnt there has 21
+    words, and every one is also a call to action; real paragraphs run longer.
     """
-    counts: Counter[str] = Counter()
+    files_of: defaultdict[str, list[int]] = defaultdict(list)
+    in_text: set[str] = set()  # keys seen at least once before a page's last prose line
+    in_head: Counter[str] = Counter()  # files where the key stands before the first prose line
     n = 0
     for text in texts:
+        lines = page_lines(text)
+        keys = [furniture_key(line) for line in lines]
+        prose_at = [i for i, k in enumerate(keys) if _is_prose(k)]
+        first_prose = prose_at[0] if prose_at else len(keys)
+        last_prose = prose_at[-1] if prose_at else -1
+        seen: set[str] = set()
+        for i, k in enumerate(keys):
+            if i < last_prose:
+                in_text.add(k)
+            if i < first_prose and k not in seen:
+                in_head[k] += 1
+            if k and k not in seen:
+                seen.add(k)
+                files_of[k].append(n)
         n += 1
-        keys = {furniture_key(line) for line in page_lines(text)}
-        counts.update(k for k in keys if k and len(k.split()) <= max_words)
     need = max(min_files, min_share * n)
-    return frozenset(k for k, c in counts.items() if c >= need and not _credit_line(k))
+    max_copies = max(2 * min_files, max_copies_share * n)
+    # Copies of one story share a long prose line that few files hold.
+    story_lines: defaultdict[int, set[str]] = defaultdict(set)
+    candidates: list[str] = []
+    for k, files in files_of.items():
+        if len(files) < 2:
+            continue
+        if word_count(k) > max_prompt_words and _is_prose(k):
+            if len(files) <= max_copies:
+                for f in files:
+                    story_lines[f].add(k)
+            continue  # content, never furniture
+        if len(files) >= need and word_count(k) <= max_words and not _credit_line(k):
+            candidates.append(k)
+    out: set[str] = set()
+    for k in candidates:
+        if 0 < in_head[k] < len(files_of[k]) / 2:
+            continue  # a headline: its own page's title, other pages' link lists
+        if _distinct_stories(files_of[k], story_lines, need) >= need:
+            out.add(k)
+        elif k not in in_text and not _is_prose(k):
+            out.add(k)  # a footer line on every copy of one story
+    return frozenset(out)
+
+
+def _distinct_stories(files: list[int], story_lines: dict[int, set[str]], enough: float) -> int:
+    """Files (counted up to ``enough``) sharing no long prose line with an earlier one."""
+    seen: set[str] = set()
+    count = 0
+    for f in files:
+        lines = story_lines.get(f, set())
+        if seen.isdisjoint(lines):
+            count += 1
+            if count >= enough:
+                break
+        seen |= lines
+    return count
+
+
+def _is_prose(key: str) -> bool:
+    """A sentence-shaped line that no call-to-action vocabulary marks as furniture."""
+    return is_strong_prose(key) and not is_call_to_action(key)
 
 
 def _credit_line(key: str) -> bool:

@@ -11,19 +11,27 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from digest.text import words
-
-_CLOSERS = "\"'”’»)]* "
-_TERMINAL = ".!?…:;,"
+_CLOSERS = "\"'”’»)]* 」』）】"
+_TERMINAL = ".!?…:;,。！？；：、"
 
 
+# The tokens of digest.text.words: letters and digits, inner apostrophes kept.
+# Chinese and Japanese write no spaces: each ideograph or kana counts as a word,
+# so the length thresholds below mean about the same in every script.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+WORD = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+(?:['’][^\W_{_CJK}]+)*")
 CACHE_SIZE = 1 << 16  # a folder of pages repeats its navigation lines; bounded memory
 
 
 @lru_cache(maxsize=CACHE_SIZE)
+def line_words(line: str) -> tuple[str, ...]:
+    """The line's lower-cased word tokens (as :func:`digest.text.words`), once per line."""
+    return tuple(WORD.findall(line.lower()))
+
+
 def word_count(line: str) -> int:
     """Number of word tokens in the line."""
-    return len(words(line))
+    return len(line_words(line))
 
 
 def ends_like_sentence(line: str) -> bool:
@@ -34,7 +42,9 @@ def ends_like_sentence(line: str) -> bool:
 
 def has_punctuation_end(line: str) -> bool:
     """Like :func:`ends_like_sentence`, also counting a bare closing quote as an end."""
-    return ends_like_sentence(line) or (len(line) > 1 and line[-1] in "\"”’'" and word_count(line) > 6)
+    return ends_like_sentence(line) or (
+        len(line) > 1 and line[-1] in "\"”’'" and word_count(line) > 6
+    )
 
 
 def is_strong_prose(line: str, min_words: int = 10, long_words: int = 22) -> bool:
@@ -55,37 +65,81 @@ _CTA_PHRASES = re.compile(
     r"""(?ix)
     \bcookies?\b | \bconsent\b.{0,40}\b(?:cookie|advertis|data)\b | \bprivacy\s+(?:notice|policy)\b
     | \bterms\s+of\s+(?:use|service)\b
-    | \bsign(?:ing)?[\s-]?(?:up|in)\b | \blog\s?(?:in|out)\b | \bregister\b(?!ed\b) | \bsubscri(?:be|ption|bers?)\b
-    | \bnewsletters?\b | \binbox\b | \bemail\s+address\b | \bunlock\b | \bfree\s+(?:trial|articles?)\b
+    | \bsign(?:ing)?[\s-]?(?:up|in)\b | \blog\s?(?:in|out)\b | \bregister\b(?!ed\b)
+    | \bsubscri(?:be|ption|bers?)\b
+    | \bnewsletters?\b | \binbox\b | \bemail\s+address\b | \bunlock\b
+    | \bfree\s+(?:trial|articles?)\b
     | \bcontinue\s+reading\b | \bread\s+(?:the\s+)?(?:full|more)\b(?!\s*:)
     | \bdownload\b.{0,40}\bapp\b | \bget\s+(?:our|the)\b.{0,30}\bapp\b | \bios\b.{0,20}\bandroid\b
-    | \bfollow\s+(?:us|\w+(?:\s\w+){0,3}\s+on)\b | \b(?:facebook|twitter|instagram|whatsapp|linkedin|telegram)\b.{0,60}$
+    | \bfollow\s+(?:us|\w+(?:\s\w+){0,3}\s+on)\b
+    | \b(?:on|via|with)\s+(?:facebook|twitter|instagram|whatsapp|linkedin|telegram)\b(?!['’])
+    | ^(?:\W*(?:facebook|twitter|instagram|whatsapp|linkedin|telegram|youtube|tiktok|x|email
+      |share|copy\s+link)\b\W*){2,}$
+    | \b(?:facebook|twitter|instagram|whatsapp|linkedin|telegram)\b[^.!?]{0,60}
+      \b(?:facebook|twitter|instagram|whatsapp|linkedin|telegram|youtube|tiktok|x)\b
     | ^(?:share|copy\s+link|bookmark|save|print|email|comments?)\b.{0,30}$
     | \bshare\s+this\b | \bprint\s+this\b | \btext\s+size\b | \bgift\s+this\b
     | \bcomments?\s+(?:are\s+|is\s+)?(?:closed|policy|below|section|disabled)\b
     | \bcomment(?:ing)?\s+(?:on\s+this\s+(?:article|story)|is\s+(?:available|open|closed))\b
-    | \b(?:leave|post|add|view|show|load)\s+(?:a\s+|the\s+)?comments?\b | \bjoin\s+the\s+(?:conversation|discussion|debate)\b
+    | \b(?:leave|post|add|view|show|load)\s+(?:a\s+|the\s+)?comments?\b
+    | \bjoin\s+the\s+(?:conversation|discussion|debate)\b
     | \bbe\s+the\s+first\s+to\b | ^\d+\s+comments?$
     | ^-?\s*advert(?:isement|ising)?\s*-?$ | ^sponsored$ | ^continue\s+reading\s+below$
-    | ©  | \bcopyright\b | \ball\s+rights\s+reserved\b | \bregistered\s+office\b | \bis\s+(?:a\s+)?part\s+of\b.{0,60}\b(?:ltd|llc|inc|plc|group|holdings|media|company|newspapers)\b
-    | \bpublished\s+by\b.{0,80}\b(?:ltd|llc|inc|plc|group|holdings|media|company|distributed)\b | \bindependent\s+journalism\b
-    | \boriginally\s+(?:published|appeared)\b | \bmore\s+than\s+\d+\s+years?\s+old\b | \bearn\s+a\s+commission\b
-    | \bproduced\s+with\s+(?:the\s+)?support\b | \bissues\s+raised\s+in\s+this\b | \bstory\s+(?:you\s+think\s+)?we\s+should\s+cover\b
+    | ©  | \bcopyright\b | \ball\s+rights\s+reserved\b | \bregistered\s+office\b
+    | \bis\s+(?:a\s+)?part\s+of\b.{0,60}
+      \b(?:ltd|llc|inc|plc|group|holdings|media|company|newspapers)\b
+    | \bpublished\s+by\b.{0,80}\b(?:ltd|llc|inc|plc|group|holdings|media|company|distributed)\b
+    | \bindependent\s+journalism\b
+    | \boriginally\s+(?:published|appeared)\b | \bmore\s+than\s+\d+\s+years?\s+old\b
+    | \bearn\s+a\s+commission\b
+    | \bproduced\s+with\s+(?:the\s+)?support\b | \bissues\s+raised\s+in\s+this\b
+    | \bstory\s+(?:you\s+think\s+)?we\s+should\s+cover\b
     | \babout\s+the\s+author\b | \bhas\s+(?:reported|written)\s+(?:on|about|for)\b.{0,40}\byears?\b
-    | ^[A-Z][\w'-]+(?:\s[A-Z][\w'-]+){1,2}\s+is\s+an?\s+(?:[\w-]+\s){0,3}(?:correspondent|editor|journalist|reporter|writer|columnist)\b
+    | ^[A-Z][\w'-]+(?:\s[A-Z][\w'-]+){1,2}\s+is\s+an?\s+(?:[\w-]+\s){0,3}
+      (?:correspondent|editor|journalist|reporter|writer|columnist)\b
     | \b(?:story|article|report|content)\s+(?:was\s+)?(?:provided|supplied|distributed)\s+by\b
     | \b(?:additional\s+)?reporting\s+by\b | \bediting\s+by\b | \bcontributed\s+to\s+this\s+report\b
     | \b\d+\s*(?:-|\s)?min(?:ute)?s?\s+read\b | \blisten\s+to\s+this\b | \breading\s+time\b
-    | \bloading\s+video\b | \bnow\s+playing\b | \bvideo\s+duration\b | ^watch\b.{0,40}\bin\s+\d+\s+minutes?$
-    | \bbreaking\s+news\s+story\b | \bdeveloping\s+story\b | \bwill\s+be\s+updated\b | \bcheck\s+back\b
+    | \bloading\s+video\b | \bnow\s+playing\b | \bvideo\s+duration\b
+    | ^watch\b.{0,40}\bin\s+\d+\s+minutes?$
+    | \bbreaking\s+news\s+story\b | \bdeveloping\s+story\b | \bwill\s+be\s+updated\b
+    | \bcheck\s+back\b
     | ^markets?:.{0,60}$ | -?\d+°\s?[cf]\b | [+-]\d+(?:\.\d+)?%$
-    | ^(?:image|photo|picture)\s+\d+\s*(?:/|of)\s*\d+$ | ^\d+\s+of\s+\d+$ | \bview\s+(?:the\s+)?gallery\b | \bopen\s+image\b
-    | \bskip\s+to\b | \bthanks\s+for\s+(?:signing|subscribing|reading)\b | \bstay\s+informed\b | \bjoin\s+[\d,]+\s+readers\b
-    | ^topics?:\s | \bexplore\s+more\s+on\b | \bcontact\s+the\s+newsroom\b | \bmanage\s+(?:account|preferences)\b
+    | ^(?:image|photo|picture)\s+\d+\s*(?:/|of)\s*\d+$ | ^\d+\s+of\s+\d+$
+    | \bview\s+(?:the\s+)?gallery\b | \bopen\s+image\b
+    | \bskip\s+to\b | \bthanks\s+for\s+(?:signing|subscribing|reading)\b | \bstay\s+informed\b
+    | \bjoin\s+[\d,]+\s+readers\b
+    | ^topics?:\s | \bexplore\s+more\s+on\b | \bcontact\s+the\s+newsroom\b
+    | \bmanage\s+(?:account|preferences)\b
     | \bscroll\s+down\s+for\b(?=.{0,20}$)
     """
 )
 CTA_MAX_WORDS = 40
+
+# Every alternative of _CTA_PHRASES needs one of these words or characters, so a
+# line without any is not tested against the big pattern (most body lines).
+_CTA_TRIGGERS = frozenset(
+    """
+    cookie cookies consent privacy terms sign signing signup signin signingup signingin
+    log login logout register subscribe subscription subscriber subscribers newsletter
+    newsletters inbox email unlock free continue read download app ios follow facebook
+    twitter instagram whatsapp linkedin telegram youtube tiktok x share copy bookmark save print
+    comment comments commenting text gift join first advert advertisement advertising sponsored
+    copyright reserved registered part published independent originally old commission
+    produced issues cover author reported written correspondent editor journalist reporter
+    writer columnist provided supplied distributed reporting editing contributed listen
+    reading loading playing duration watch breaking developing updated check market markets
+    image photo picture gallery skip thanks informed topic topics explore newsroom manage
+    scroll
+    """.split()
+)
+_CTA_CHARS = re.compile(r"[©°%]|\d\s*(?:of|/)\s*\d")
+
+
+def _may_be_cta(line: str) -> bool:
+    """Cheap gate: False only when no alternative of _CTA_PHRASES can match."""
+    return not _CTA_TRIGGERS.isdisjoint(line_words(line)) or bool(_CTA_CHARS.search(line))
+
 
 # Navigation words: only decisive on short lines without sentence punctuation.
 _NAV_WORDS = frozenset(
@@ -118,13 +172,21 @@ def is_call_to_action(line: str) -> bool:
     n = word_count(line)
     if n > CTA_MAX_WORDS:
         return False
+    gate = _may_be_cta(line)
     if n > CTA_SHORT_WORDS:
-        return bool(_CTA_LONG.search(line)) and (_CTA_PHRASES.search(line) is not None)
-    if _CTA_PHRASES.search(line):
+        return gate and bool(_CTA_LONG.search(line)) and (_CTA_PHRASES.search(line) is not None)
+    if gate and _CTA_PHRASES.search(line):
         return True
     if n <= 6 and not ends_like_sentence(line):
-        tokens = words(line)
-        if tokens and any(t in _NAV_WORDS for t in tokens):
+        tokens = line_words(line)
+        # A navigation word decides alone on a 1-3 word line ("Back to top"); on a
+        # longer one it must open or close it ("Share this", "Related video"):
+        # "Café owners back quay plan" is a headline.
+        if tokens and (
+            tokens[0] in _NAV_WORDS
+            or tokens[-1] in _NAV_WORDS
+            or (n <= 3 and any(t in _NAV_WORDS for t in tokens))
+        ):
             return True
         if re.search(r"\s[>›»|/]\s", line):  # breadcrumbs: Home > News > World
             return True
@@ -134,7 +196,8 @@ def is_call_to_action(line: str) -> bool:
 # Photo credits: "Picture: AGENCY/NAME", "Photo by X / Y", "Image source, X", "(Credit: X)".
 _CREDIT = re.compile(
     r"""(?x)
-    (?:^|[\s(])(?i:picture|photo(?:graph)?|image|credit|illustration|pic|foto)s?(?i:\s+source)?\s*[:,]\s*[A-Z][\w .&'’/-]{0,60}\)?$
+    (?:^|[\s(])(?i:picture|photo(?:graph)?|image|credit|illustration|pic|foto)s?(?i:\s+source)?
+      \s*[:,]\s*[A-Z][\w .&'’/-]{0,60}\)?$
     | (?:^|[\s(])(?i:photo|picture|image)s?\s+(?i:by|courtesy\s+of)\s+[A-Z][\w .&'’/-]{0,60}\)?$
     | \b(?i:getty\s+images|shutterstock|alamy)\b.{0,30}$
     | \b[A-Z]{2,}/[A-Z][A-Z .'-]+\)?$
@@ -147,10 +210,23 @@ _CAPTION_START = re.compile(
 _PICTURED = re.compile(r"(?i)\bpictured\b.{0,40}\.?$")
 
 
+# Every alternative of _CREDIT needs one of these words, or a slash.
+_CREDIT_TRIGGERS = frozenset(
+    """
+    picture pictures photo photos photograph photographs image images credit credits
+    illustration illustrations pic pics foto fotos getty shutterstock alamy
+    """.split()
+)
+
+
 @lru_cache(maxsize=CACHE_SIZE)
 def is_credit(line: str) -> bool:
     """Whether the line is, or ends in, a photo credit."""
-    return word_count(line) <= 60 and bool(_CREDIT.search(line))
+    if word_count(line) > 60:
+        return False
+    if "/" not in line and _CREDIT_TRIGGERS.isdisjoint(line_words(line)):
+        return False
+    return bool(_CREDIT.search(line))
 
 
 def is_caption_text(line: str, max_words: int = 16) -> bool:
@@ -162,13 +238,17 @@ def is_caption_text(line: str, max_words: int = 16) -> bool:
 
 
 # Inline "read more" headlines: a label of these words, a colon, a title.
-_LABEL_WORDS = r"(?:read|see|more|related|also|watch|listen|latest|recommended|don't|dont|miss|story|stories|further|on|this|reading|next|topic)"
+_LABEL_WORDS = r"(?:read|see|more|related|also|watch|listen|latest|recommended|don't|dont|miss|story|stories|further|on|this|reading|next|topic)"  # noqa: E501
 INLINE_LABEL = re.compile(
-    r"^(?P<label>" + _LABEL_WORDS + r"(?:\s+" + _LABEL_WORDS + r"){0,2})\s*[:|»›>]\s*(?P<title>\S.*)$",
+    r"^(?P<label>"
+    + _LABEL_WORDS
+    + r"(?:\s+"
+    + _LABEL_WORDS
+    + r"){0,2})\s*[:|»›>]\s*(?P<title>\S.*)$",
     re.I,
 )
 GLUED_INLINE = re.compile(
-    r"(?<=[.!?\"'”’])\s+(?P<label>(?:READ MORE|SEE ALSO|ALSO READ|MORE|RELATED|READ NEXT))\s*:\s+(?P<title>\S.*)$"
+    r"(?<=[.!?\"'”’])\s+(?P<label>(?:READ MORE|SEE ALSO|ALSO READ|MORE|RELATED|READ NEXT))\s*:\s+(?P<title>\S.*)$"  # noqa: E501
 )
 
 
@@ -200,12 +280,14 @@ _LIST_HEADERS: dict[str, re.Pattern[str]] = {
     ),
     "related": re.compile(
         r"(?i)^(?:related(?:\s+(?:articles?|stories|coverage|content|news|links|reading|topics))?|more\s+from\b|"
-        r"more\s+(?:on\s+this(?:\s+story)?|stories|like\s+this|in\s+\w+)|more\s+[\w&' -]{1,30}\s+(?:news|stories|coverage)|"
+        r"more\s+(?:on\s+this(?:\s+story)?|stories|like\s+this|in\s+\w+)|more\s+[\w&' -]{1,30}\s+(?:news|stories|coverage)|"  # noqa: E501
         r"read\s+(?:next|more|also)|also\s+read|see\s+also|you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy|be\s+interested)|"
         r"further\s+reading|latest\s+(?:from|in|on|news|stories)|recommended(?:\s+(?:for\s+you|stories|reading))?|"
         r"other\s+stories|elsewhere\s+(?:on|in))"
     ),
-    "tags": re.compile(r"(?i)^(?:tags|topics|tagged|filed\s+under|explore\s+more\s+on\s+these\s+topics)\b"),
+    "tags": re.compile(
+        r"(?i)^(?:tags|topics|tagged|filed\s+under|explore\s+more\s+on\s+these\s+topics)\b"
+    ),
 }
 
 
@@ -229,17 +311,24 @@ def list_header(line: str, max_words: int = 8) -> ListHeader | None:
         m = _LIST_HEADERS[kind].match(line)
         if not m:
             continue
-        rest = line[m.end():].lstrip(" :|-–—»›")
+        rest = line[m.end() :].lstrip(" :|-–—»›")
         if not rest:
             return ListHeader(kind, ())
         if " | " in rest:
             items = tuple(x.strip() for x in rest.split(" | ") if x.strip())
             return ListHeader(kind, items)
-        if word_count(line) <= max_words and not ends_like_sentence(line):
-            # "More from The Courier", "More World news": the rest names the list.
-            if kind != "related" or m.group(0).lower().startswith(("more", "latest")):
-                return ListHeader(kind, ())
-        if word_count(rest) >= 3 and kind in ("related", "popular", "sponsored") and line[m.end():m.end() + 1] in (" ", ":"):
+        # "More from The Courier", "More World news": the rest names the list.
+        if (
+            word_count(line) <= max_words
+            and not ends_like_sentence(line)
+            and (kind != "related" or m.group(0).lower().startswith(("more", "latest")))
+        ):
+            return ListHeader(kind, ())
+        if (
+            word_count(rest) >= 3
+            and kind in ("related", "popular", "sponsored")
+            and line[m.end() : m.end() + 1] in (" ", ":")
+        ):
             # "Related stories First headline": one item glued to the header.
             return None
         return None
@@ -260,12 +349,23 @@ def is_item_marked(line: str) -> bool:
 
 
 # Bylines: "By Name", "Words by Name", "Name Surname · Role", "Name Surname, Role".
-_NAME = r"[A-ZÀ-ÖØ-Þ][\w'’.-]+(?:\s+(?:van|von|de|da|del|der|la|le|bin|al|[A-ZÀ-ÖØ-Þ][\w'’.-]+)){1,3}"
+_NAME = (
+    r"[A-ZÀ-ÖØ-Þ][\w'’.-]+(?:\s+(?:van|von|de|da|del|der|la|le|bin|al|[A-ZÀ-ÖØ-Þ][\w'’.-]+)){1,3}"
+)
 _BYLINE = re.compile(
-    r"^(?:(?:by|words\s+by|written\s+by|story\s+by|text\s+by|report(?:ed)?\s+by)\s+" + _NAME
-    + r"(?:\s*(?:,|and|&)\s*" + _NAME + r")*(?:\s*[,·|–—-]\s*[\w ]{2,40})?"
-    + r"|" + _NAME + r"\s*[·|,–—]\s*(?:[A-Z][\w-]*\s?){1,4}(?:\s+\w+){0,3}"
-    + r"|" + _NAME + r"\s+(?:and|&)\s+" + _NAME + r")$",
+    r"^(?:(?:by|words\s+by|written\s+by|story\s+by|text\s+by|report(?:ed)?\s+by)\s+"
+    + _NAME
+    + r"(?:\s*(?:,|and|&)\s*"
+    + _NAME
+    + r")*(?:\s*[,·|–—-]\s*[\w ]{2,40})?"
+    + r"|"
+    + _NAME
+    + r"\s*[·|,–—]\s*(?:[A-Z][\w-]*\s?){1,4}(?:\s+\w+){0,3}"
+    + r"|"
+    + _NAME
+    + r"\s+(?:and|&)\s+"
+    + _NAME
+    + r")$",
     re.I,
 )
 _ROLE = re.compile(
@@ -274,14 +374,58 @@ _ROLE = re.compile(
 )
 
 
+# A date or time printed after the names: "By X | Mar 12, 2026 06:30", "X, 12 March 2026".
+_BYLINE_STAMP = re.compile(r"\s*[|·,–—]\s*[^|·,–—]*\d[^|·]*$")
+
+
+def byline_name(line: str) -> str:
+    """The byline without a trailing date or time stamp (a prefix of ``line``)."""
+    m = _BYLINE_STAMP.search(line)
+    if m and m.start() > 0 and any(c.isdigit() for c in m.group(0)):
+        stamp = m.group(0)
+        if _STAMP_WORDS.search(stamp):
+            return line[: m.start()]
+    return line
+
+
+# A year, a clock time or an English month name: what makes the tail a stamp.
+_STAMP_WORDS = re.compile(
+    r"(?i)\b(?:19|20)\d\d\b|\b\d{1,2}:\d\d\b"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b"
+)
+
+
+_STAMP_LABEL = re.compile(
+    r"(?i)\b(?:updated|published|posted|modified|(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|yesterday)\b"
+)
+
+
 def is_byline(line: str, max_words: int = 10) -> bool:
-    """Whether the line names the author(s): "By X", "Words by X", "X · Role", "X, Role"."""
-    if word_count(line) > max_words or ends_like_sentence(line.rstrip(".")) and line.endswith((";", ":")):
+    """Whether the line names the author(s): "By X", "Words by X", "X · Role", "X, Role".
+
+    A trailing date or time stamp ("By X | Mar 12, 2026 06:30") is allowed.
+    """
+    name = byline_name(line)
+    if (
+        name != line
+        and is_agency_like(name, max_words=4)
+        and word_count(name) >= 2
+        and not _STAMP_LABEL.search(name)
+    ):
+        return True  # "Name Surname, 12 March 2026, 10:15"
+    line = name
+    if (
+        word_count(line) > max_words
+        or ends_like_sentence(line.rstrip("."))
+        and line.endswith((";", ":"))
+    ):
         return False
     m = _BYLINE.match(line)
     if not m:
         return False
-    if re.match(r"(?i)^(?:by|words\s+by|written\s+by|story\s+by|text\s+by|report(?:ed)?\s+by)\s", line):
+    if re.match(
+        r"(?i)^(?:by|words\s+by|written\s+by|story\s+by|text\s+by|report(?:ed)?\s+by)\s", line
+    ):
         return True
     # "Name · Role" must name a role, else "Home · News" would pass.
     return bool(_ROLE.search(line)) or " · " in line

@@ -24,7 +24,13 @@ _FTFY = ftfy.TextFixerConfig(
 _ODD_SPACE = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f]")
 _SPACES = re.compile(r" {2,}")
-_MOJIBAKE_HINT = re.compile(r"[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122\ufffd]")
+# UTF-8 read as Latin-1/cp1252 turns every non-ASCII character into a lead byte
+# (U+00C2-U+00F4) followed by a continuation byte (U+0080-U+00BF or its cp1252
+# form); curly quotes or accents alone in clean text never look like that.
+_MOJIBAKE_HINT = re.compile(
+    r"[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    r"\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]|\ufffd"
+)
 
 
 def normalise(text: str) -> str:
@@ -56,6 +62,8 @@ def uses_blank_line_paragraphs(lines: list[str], min_share: float = 0.25) -> boo
     return filled > 0 and blank >= min_share * filled
 
 
+# "SEE ALSO: headline" on its own line is an inline link, never part of a wrapped paragraph.
+_LABELLED = re.compile(r"^[A-Z][A-Z' ]{1,20}:\s")
 _ITEM_START = re.compile(r"^(?:[•·▪►*»–—-]\s|\d{1,2}[.)]\s)")
 
 
@@ -92,7 +100,15 @@ def paragraph_lines(
     return out
 
 
-def _is_wrapped(block: list[str], wrap_min: int, wrap_max: int) -> bool:
-    if any(len(line) > wrap_max or _ITEM_START.match(line) for line in block):
+def _is_wrapped(block: list[str], wrap_min: int, wrap_max: int, even: float = 0.75) -> bool:
+    """Hard wrapping fills every line but the last to about the same width.
+
+    ``even``: each line but the last is at least this share of the longest
+    line (wrapped lines differ by one word; a headline over a standfirst does not).
+    """
+    if any(
+        len(line) > wrap_max or _ITEM_START.match(line) or _LABELLED.match(line) for line in block
+    ):
         return False
-    return all(len(line) >= wrap_min for line in block[:-1])
+    width = max(len(line) for line in block)
+    return all(len(line) >= max(wrap_min, even * width) for line in block[:-1])

@@ -7,12 +7,15 @@ another paragraph of the same page is a copy of (part of) it.
 
 from __future__ import annotations
 
-from digest.text import words
+from functools import lru_cache
+
+from digest.clean.lines import CACHE_SIZE, WORD
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def repeat_key(text: str) -> str:
     """The comparison form of a paragraph: its lower-cased words, space-joined."""
-    return " ".join(words(text))
+    return " ".join(WORD.findall(text.lower()))
 
 
 def collapse_repeats(paragraphs: list[str], min_key_chars: int = 12) -> list[int]:
@@ -44,9 +47,11 @@ def collapse_repeats(paragraphs: list[str], min_key_chars: int = 12) -> list[int
         at = joined.find(needle)
         while at != -1:
             j = _index_at(starts, at + 1)
-            if j != i and (len(keys[j]) > len(keys[best]) or (len(keys[j]) == len(keys[best]) and j < best)):
-                if len(key) >= min_key_chars or keys[j] == key:
-                    best = j
+            fuller = len(keys[j]) > len(keys[best]) or (
+                len(keys[j]) == len(keys[best]) and j < best
+            )
+            if j != i and fuller and (len(key) >= min_key_chars or keys[j] == key):
+                best = j
             at = joined.find(needle, at + 1)
         owner[i] = best
     # Follow chains (a inside b inside c) to the fullest copy.

@@ -4,8 +4,10 @@ The page is read as a list of units (lines, or rejoined paragraphs on
 blank-line-separated pages). Link lists are taken out first (a header such as
 "Related stories" or "Most read" and the titles under it); every other unit is
 classified by shape and vocabulary; the body is the stretch between the first
-and the last line that can only be article prose; the title, byline and
-standfirst are read from the units around it.
+and the last line that can only be article prose (a dateline moves its start,
+a readers' comments section its end); the title, byline and standfirst are
+read from the units around it. The dateline is reported in its own field and
+stays at the start of the first paragraph, as printed.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from digest.clean.furniture import furniture_key
 from digest.clean.repair import normalise, paragraph_lines, uses_blank_line_paragraphs
 from digest.clean.repeats import collapse_repeats, repeat_key
 from digest.records import Cleaned
+from digest.text import content_words
 
 
 @dataclass
@@ -48,9 +51,17 @@ MAX_LIST_ITEMS = 20  # the longest real link list seen holds 12 titles
 MAX_ITEM_WORDS = 45  # "popular" items can be whole sentences; body paragraphs run longer
 MAX_SUBHEAD_WORDS = 4  # every subhead in the generated gold has 2-4 words
 BYLINE_WINDOW_PROSE = 3  # a byline stands before the third prose line, or is not one
+CAPTION_MAX_WORDS = 12  # caption lines above credits run 2-9 words
 MAX_TITLE_WORDS = 50  # the longest generated titles are whole first sentences
 HEAD_PROSE_MAX = 3  # sentence-long title and standfirst may precede the byline
+MIN_TITLE_WORDS = 3  # shorter head lines are kickers ("BREAKING") or section labels
+NAV_ITEM_WORDS = 3  # navigation items run 1-3 words
 MAX_MARKED_ITEM_WORDS = 80  # a numbered or bulleted item may be a whole teaser paragraph
+DATELINE_SEARCH_PROSE = 30  # an agency dateline this far down still opens the article
+INSERT_MIN_BODY = 6  # see _inserted_headlines
+INSERT_MAX_WORDS = 40
+INSERT_MAX_OVERLAP = 0.35  # blank-separated pages; see _inserted_headlines
+LINE_INSERT_MAX_OVERLAP = 0.05  # line-per-paragraph pages; see _inserted_headlines
 
 
 def read_units(text: str) -> Page:
@@ -64,12 +75,16 @@ def read_units(text: str) -> Page:
         m = DATE_HEADER.match(line)
         if m:
             date = m.group(1)
-            rest = line[m.end():].strip()
+            rest = line[m.end() :].strip()
             raw[i] = rest
             glued = bool(rest)
         break
     units: list[Unit] = []
-    if uses_blank_line_paragraphs(raw):
+    # Hard-wrapped blocks are rejoined wherever blank lines cut the page, even when
+    # only its body is blank-separated; gaps count as structure only on pages that
+    # separate everything by blank lines.
+    gaps = uses_blank_line_paragraphs(raw)
+    if gaps or "" in raw:
         gap = False
         block: list[str] = []
         for line in [*raw, ""]:
@@ -78,7 +93,7 @@ def read_units(text: str) -> Page:
                 continue
             if block:
                 for k, para in enumerate(paragraph_lines(block)):
-                    units.append(Unit(para, gap_before=(k == 0 and gap)))
+                    units.append(Unit(para, gap_before=gaps and k == 0 and gap))
                 block = []
             gap = True
     else:
@@ -99,7 +114,10 @@ def take_lists(page: Page, blank_separated: bool) -> None:
             continue
         units[i].used = True
         units[i].kind = "list"
-        for item in header.items:
+        items = list(header.items)
+        if items and _NAMED_LIST.match(units[i].text):
+            items[0] = _without_site_name(units, i, items[0])
+        for item in items:
             _file_item(page, header.kind, i, item)
         i += 1
         if header.items:
@@ -129,6 +147,38 @@ def take_lists(page: Page, blank_separated: bool) -> None:
             i += 1
 
 
+_NAMED_LIST = re.compile(r"(?i)^(?:more|latest)\s+(?:from|in|on)\s")
+
+
+def _without_site_name(units: list[Unit], at: int, item: str, max_words: int = 4) -> str:
+    """The first item of "More from Site Name First title | ..." without the site name.
+
+    The name is the longest run of 2 to ``max_words`` capitalised words that
+    opens the item, is printed elsewhere on the page, and leaves a capitalised
+    title of 3+ words; failing that, a run of 2 to ``max_words`` capitalised
+    words followed by a capitalised then a lower-case word ("The Lantern Review
+    Norwich move up ..."). Otherwise the item is returned as it is.
+    """
+    tokens = item.split(" ")
+    for k in range(min(max_words, len(tokens) - 3), 1, -1):
+        name, rest = " ".join(tokens[:k]), " ".join(tokens[k:])
+        if not all(t[:1].isupper() for t in tokens[:k]) or not rest[:1].isupper():
+            continue
+        folded = name.casefold()
+        if any(folded in u.text.casefold() for j, u in enumerate(units) if j != at):
+            return rest
+    # Not printed elsewhere: the header names something, so a run of capitalised
+    # words then one more capitalised word and a lower-case one is "Name Title ...".
+    run = 0
+    while run < len(tokens) and tokens[run][:1].isupper():
+        run += 1
+    if 3 <= run <= max_words + 1 and run < len(tokens) and tokens[run][:1].islower():
+        rest = " ".join(tokens[run - 1 :])
+        if len(tokens) - run + 1 >= 3:
+            return rest
+    return item
+
+
 def _file_item(page: Page, kind: str, position: int, item: str) -> None:
     if kind == "related":
         page.related.append((position, item))
@@ -154,11 +204,23 @@ def classify(page: Page, furniture: frozenset[str]) -> None:
             u.kind = "prose"
         else:
             u.kind = "short"
+    # A short sentence right above a bare credit line is that photo's caption.
+    units = page.units
+    for i in range(1, len(units)):
+        u, prev = units[i], units[i - 1]
+        if (
+            u.kind == "caption"
+            and L.is_credit(u.text)
+            and prev.kind in ("short", "prose")
+            and L.word_count(prev.text) <= CAPTION_MAX_WORDS
+            and L.ends_like_sentence(prev.text)
+        ):
+            prev.kind = "caption"
 
 
 _WINDOW_TITLE = re.compile(r"^(?P<title>.{12,}?)\s+[|–—-]\s+(?P<site>[^|–—]{2,60})$")
 _DATELINE = re.compile(
-    r"^(?P<dateline>(?:[A-Z][A-Z'.-]+(?:\s[A-Z][A-Z'.-]+){0,3}(?:,\s[A-Z][\w.]+)?"
+    r"^(?P<dateline>(?:[A-Z][A-Z'.-]+(?:\s[A-Z][A-Z'.-]+){0,3}(?:,\s[A-Z][\w.]+(?:\s\d{1,2})?)?"
     r"(?:\s\([^)]{1,40}\))?\s?(?:—|–|-|:))"
     r"|(?:[A-Z][a-z'.-]+(?:\s[A-Z][a-z'.-]+){0,2}(?:,\s[A-Z][\w.]+)?(?:\s\([^)]{1,40}\))?\s?(?:—|–|:)))\s+(?=\S)"
 )
@@ -182,15 +244,24 @@ def clean_page(text: str, furniture: frozenset[str] = frozenset()) -> Cleaned:
         if head not in seen_heads:
             seen_heads.add(head)
             distinct.append(i)
-    limit = distinct[BYLINE_WINDOW_PROSE - 1] if len(distinct) >= BYLINE_WINDOW_PROSE else len(units)
+    limit = (
+        distinct[BYLINE_WINDOW_PROSE - 1] if len(distinct) >= BYLINE_WINDOW_PROSE else len(units)
+    )
     byline_at = next(
-        (i for i in range(limit) if units[i].kind in ("short", "prose") and L.is_byline(units[i].text)),
+        (
+            i
+            for i in range(limit)
+            if units[i].kind in ("short", "prose") and L.is_byline(units[i].text)
+        ),
         None,
     )
     start = prose_at[0] if prose_at else len(units)
     if byline_at is not None:
         start = next((i for i in prose_at if i > byline_at), start)
     end = prose_at[-1] if prose_at else -1
+    comments = next((i for i in range(start, end + 1) if _opens_comments(units, i)), None)
+    if comments is not None:
+        end = max((i for i in prose_at if i < comments), default=-1)
     head_prose: list[int] = []
     for _ in range(HEAD_PROSE_MAX):
         nxt = next((i for i in prose_at if i > start), None)
@@ -201,9 +272,29 @@ def clean_page(text: str, furniture: frozenset[str] = frozenset()) -> Cleaned:
             break
         head_prose.append(start)
         start = nxt
+    # A dateline opens the body: sentence-shaped lines above it are the head.
+    later = [i for i in prose_at if i > start][:HEAD_PROSE_MAX]
+    if later and not _opens_with_dateline(units[start].text):
+        at = next((i for i in later if _opens_with_dateline(units[i].text)), None)
+        if at is not None and all(
+            L.word_count(units[i].text) <= MAX_TITLE_WORDS for i in prose_at if start <= i < at
+        ):
+            head_prose.extend(i for i in prose_at if start <= i < at)
+            start = at
+        elif at is None:
+            # Teasers of other stories above the article: an agency dateline further
+            # down ("ST. JOSEPH, Mich. (AP) —") is where the article starts.
+            later = [i for i in prose_at if i > start][:DATELINE_SEARCH_PROSE]
+            at = next((i for i in later if _AGENCY_DATELINE.match(units[i].text)), None)
+            if at is not None:
+                start = at
     if byline_at is None:
         byline_at = next(
-            (i for i in range(start) if units[i].kind in ("short", "prose") and L.is_byline(units[i].text)),
+            (
+                i
+                for i in range(start)
+                if units[i].kind in ("short", "prose") and L.is_byline(units[i].text)
+            ),
             None,
         )
 
@@ -236,11 +327,19 @@ def clean_page(text: str, furniture: frozenset[str] = frozenset()) -> Cleaned:
                 subheads.append((i, u.text))
         elif L.is_title_like(u.text):
             headlines.append(i)
+    inserted = _inserted_headlines(units, body_units, blank_separated)
+    body_units = [i for i in body_units if i not in inserted]
+    headlines = sorted([*headlines, *inserted])
     # Short closing paragraphs after the last long one ("he said.").
     i = end + 1
     while i < len(units):
         u = units[i]
-        if u.used or u.kind != "short" or L.word_count(u.text) < 3 or not L.ends_like_sentence(u.text):
+        if (
+            u.used
+            or u.kind != "short"
+            or L.word_count(u.text) < 3
+            or not L.ends_like_sentence(u.text)
+        ):
             break
         if L.inline_related_title(u.text) is not None or L.is_agency_like(u.text):
             break
@@ -259,12 +358,17 @@ def clean_page(text: str, furniture: frozenset[str] = frozenset()) -> Cleaned:
         body_units = [i for i in body_units if i not in (t_at, s_at)]
         headlines = [i for i in headlines if i not in (t_at, s_at)]
     elif title_at is not None:
-        standfirst = _head_standfirst(units, title_at, start, byline_at)
+        standfirst = _head_standfirst(units, title_at, start, byline_at, title)
 
     # Glued inline headlines at a paragraph's end ("... said. MORE: Headline").
     texts: list[str] = []
     for i in body_units:
         t = units[i].text
+        b = _BRACKETED.match(t)
+        if b and L.word_count(b.group("title")) >= 3:
+            # "[Headline of another story] rest of the paragraph": a link in brackets.
+            page.related.append((i, b.group("title").strip()))
+            t = b.group("rest")
         m = L.GLUED_INLINE.search(t)
         if m and L.word_count(m.group("title")) >= 3:
             page.related.append((i, m.group("title").strip()))
@@ -285,14 +389,14 @@ def clean_page(text: str, furniture: frozenset[str] = frozenset()) -> Cleaned:
 
     sub_texts, sub_index = _place_subheads(subheads, first_sorted)
 
+    # The dateline is read off but stays in the paragraph as printed (issue 2).
     dateline = ""
     if body:
         m = _DATELINE.match(body[0])
-        if m and L.word_count(body[0][m.end():]) >= 3:
+        if m and L.word_count(body[0][m.end() :]) >= 3:
             dateline = m.group("dateline")
-            body[0] = body[0][m.end():]
 
-    byline = units[byline_at].text if byline_at is not None else ""
+    byline = L.byline_name(units[byline_at].text) if byline_at is not None else ""
     agency = _agency(units, end_body, byline)
     if not byline and agency:
         byline = agency  # a wire story's only credit is its agency line
@@ -311,6 +415,95 @@ def clean_page(text: str, furniture: frozenset[str] = frozenset()) -> Cleaned:
         related=tuple(_unique([t for _, t in sorted(page.related, key=lambda x: x[0])])),
         popular=tuple(_unique(page.popular)),
     )
+
+
+# "ST. JOSEPH, Mich. (AP) —", "LONDON (Reuters) -": a dateline naming an agency.
+_AGENCY_DATELINE = re.compile(
+    r"^[A-Z][A-Z.'-]+(?:\s[A-Z][A-Z.'-]+){0,3},?(?:\s[A-Z][\w.]+){0,2}"
+    r"\s\([A-Z][\w ]{1,20}\)\s?[—–-]\s"
+)
+_COMMENTS_HEADER = re.compile(
+    r"(?i)^(?:\d+\s+(?:responses?|comments?|replies|thoughts)\b"
+    r"|(?:comments|responses|reader comments)\s*(?:\(\d+\))?$)"
+)
+_SAYS = re.compile(r"^\S+(?:\s\S+){0,3}\s(?:says|said|wrote):$")
+
+
+def _opens_comments(units: list[Unit], i: int) -> bool:
+    """Whether a readers' comments section starts at unit ``i``.
+
+    A header ("34 responses to ...", "Comments (12)") or two "name says:" lines
+    within the next four units.
+    """
+    text = units[i].text
+    if _COMMENTS_HEADER.match(text) and L.word_count(text) <= 20:
+        return True
+    if not _SAYS.match(text):
+        return False
+    return any(_SAYS.match(u.text) for u in units[i + 1 : i + 5])
+
+
+_BRACKETED = re.compile(r"^\[(?P<title>[^\[\]]{10,300})\]\s*(?P<rest>.*)$")
+_SENTENCE_BREAK = re.compile(r"[.!?][\"'”’]?\s+[A-Z\"“‘']")
+
+
+def _inserted_headlines(
+    units: list[Unit],
+    body_units: list[int],
+    blank_separated: bool,
+    min_body: int = INSERT_MIN_BODY,
+    max_words: int = INSERT_MAX_WORDS,
+    max_overlap: float = INSERT_MAX_OVERLAP,
+) -> set[int]:
+    """Unlabelled headlines of other stories dropped into the body, as unit indices.
+
+    A candidate is a single sentence of at most ``max_words`` words standing
+    where a paragraph cannot: on a blank-line-separated page, opening a block
+    that goes on (without a blank line) with a paragraph; on a line-per-paragraph
+    page, between two body units. It is taken out when less than ``max_overlap``
+    (blank-separated) or ``LINE_INSERT_MAX_OVERLAP`` (line per paragraph) of its
+    content words occur elsewhere in the body: the article's own sentences
+    share its names and topic. Bodies of fewer than ``min_body`` units are left
+    alone (too little text to know the topic). Defaults, measured on the generated gold: 40
+    words covers the inserted headlines; on blank-separated pages the shape is
+    nearly decisive (body F1 unchanged from 0.35 up to no topic test at all),
+    while on line-per-paragraph pages only 0.05 keeps body F1 (0.9896 against
+    0.9897 without the rule) and brings the inline-headline leak from 2.1% to 1.7%.
+    """
+    if len(body_units) < min_body:
+        return set()  # too little text to tell what the article is about
+    body = set(body_units)
+    vocab = {i: set(content_words(units[i].text)) for i in body_units}
+    counts: dict[str, int] = {}
+    for words_ in vocab.values():
+        for w in words_:
+            counts[w] = counts.get(w, 0) + 1
+    out: set[int] = set()
+    for i in body_units:
+        nxt = i + 1
+        if blank_separated:
+            shape = units[i].gap_before and nxt in body and not units[nxt].gap_before
+            limit = max_overlap
+        else:
+            shape = nxt in body and i - 1 in body
+            limit = LINE_INSERT_MAX_OVERLAP
+        if (
+            not shape
+            or L.word_count(units[i].text) > max_words
+            or _SENTENCE_BREAK.search(units[i].text)
+            or not vocab[i]
+        ):
+            continue
+        shared = sum(1 for w in vocab[i] if counts[w] > 1)
+        if shared / len(vocab[i]) < limit:
+            out.add(i)
+    return out
+
+
+def _opens_with_dateline(text: str) -> bool:
+    """Whether the paragraph starts with a dateline ("Kilcarra — ...", "PARIS (AP) - ...")."""
+    m = _DATELINE.match(text)
+    return m is not None and L.word_count(text[m.end() :]) >= 3
 
 
 def _next_meaningful(units: list[Unit], i: int, stop: int) -> int | None:
@@ -364,9 +557,16 @@ def _head_title(
         m = _WINDOW_TITLE.match(u.text)
         if m and L.word_count(m.group("site")) <= 6 and m.group("title") in texts:
             return i, m.group("title")
+    candidates = _title_candidates(page, start, byline_at)
+    if candidates:
+        return candidates[0], units[candidates[0]].text
     if head_prose:
         before = _previous_meaningful(units, head_prose[0])
-        if before is not None and units[before].kind == "short" and L.is_title_like(units[before].text, min_words=4):
+        if (
+            before is not None
+            and units[before].kind == "short"
+            and L.is_title_like(units[before].text, min_words=4)
+        ):
             return before, units[before].text
         return head_prose[0], units[head_prose[0]].text
     if byline_at is not None:
@@ -377,26 +577,89 @@ def _head_title(
             if u.kind in ("short", "prose") and L.is_title_like(u.text, min_words=2):
                 return i, u.text
             break
-    if page.glued and units and units[0].kind in ("short", "prose") and L.is_title_like(units[0].text):
+    if (
+        page.glued
+        and units
+        and units[0].kind in ("short", "prose")
+        and L.is_title_like(units[0].text)
+    ):
         return 0, units[0].text
     for i in range(min(start, len(units)) - 1, -1, -1):
         u = units[i]
-        if u.kind in ("short", "prose") and L.is_title_like(u.text, min_words=4) and not L.is_byline(u.text):
+        if (
+            u.kind in ("short", "prose")
+            and L.is_title_like(u.text, min_words=4)
+            and not L.is_byline(u.text)
+        ):
             return i, u.text
     return None, ""
 
 
-def _head_standfirst(units: list[Unit], title_at: int, start: int, byline_at: int | None) -> str:
+_SITE_SEPARATOR = re.compile(r"^\S+(?:\s\S+){0,2}\s[|–—]\s")
+
+
+def _is_nav_item(units: list[Unit], i: int) -> bool:
+    """A unit of a navigation run: three or more short unpunctuated lines in a row."""
+
+    def navlike(j: int) -> bool:
+        if not 0 <= j < len(units):
+            return False
+        u = units[j]
+        return (
+            u.kind in ("short", "cta", "list")
+            and L.word_count(u.text) <= NAV_ITEM_WORDS
+            and not L.ends_like_sentence(u.text)
+        )
+
+    return navlike(i) and (
+        (navlike(i - 1) and navlike(i + 1))
+        or (navlike(i - 1) and navlike(i - 2))
+        or (navlike(i + 1) and navlike(i + 2))
+    )
+
+
+def _title_candidates(page: Page, start: int, byline_at: int | None) -> list[int]:
+    """Head lines (before the body) that can be the headline, in page order.
+
+    Skipped: bylines, credits, dates, kickers (one or two words), navigation
+    runs, and a site-name line ("Site — tagline") when another candidate follows.
+    """
+    units = page.units
+    out: list[int] = []
+    for i in range(min(start, len(units))):
+        u = units[i]
+        if u.used or u.kind not in ("short", "prose") or i == byline_at:
+            continue
+        t = u.text
+        n = L.word_count(t)
+        if n < MIN_TITLE_WORDS or n > MAX_TITLE_WORDS:
+            continue
+        if L.is_byline(t) or L.is_agency_like(t) or L.is_call_to_action(t):
+            continue
+        if n <= NAV_ITEM_WORDS and _is_nav_item(units, i):
+            continue
+        out.append(i)
+    if len(out) > 1 and _SITE_SEPARATOR.match(units[out[0]].text):
+        out.pop(0)
+    return out
+
+
+def _head_standfirst(
+    units: list[Unit], title_at: int, start: int, byline_at: int | None, title: str
+) -> str:
+    """The first head line after the title of 8+ words that is not the title again."""
     for i in range(title_at + 1, min(start, len(units))):
         u = units[i]
-        if i == byline_at or u.kind not in ("short", "prose"):
+        if i == byline_at or u.kind not in ("short", "prose") or L.is_byline(u.text):
             continue
-        if L.word_count(u.text) >= 8 and u.text != units[title_at].text:
+        if L.word_count(u.text) >= 8 and u.text not in (units[title_at].text, title):
             return u.text
     return ""
 
 
-def _mid_title(units: list[Unit], body_units: list[int], headlines: list[int]) -> tuple[int, int | None] | None:
+def _mid_title(
+    units: list[Unit], body_units: list[int], headlines: list[int]
+) -> tuple[int, int | None] | None:
     """Title and standfirst printed between two copies of the body, as unit indices."""
     if len(body_units) < 2:
         return None
@@ -407,9 +670,7 @@ def _mid_title(units: list[Unit], body_units: list[int], headlines: list[int]) -
     again = next((i for i in reversed(body_units[1:]) if keys[i] == first_key), None)
     if again is None:
         return None
-    candidates = sorted(
-        i for i in [*body_units, *headlines] if i < again
-    )
+    candidates = sorted(i for i in [*body_units, *headlines] if i < again)
     if not candidates:
         return None
     second_copy = {keys[i] for i in body_units if i >= again}
@@ -444,7 +705,9 @@ def _first_positions(texts: list[str], body_units: list[int], keep: list[int]) -
     return out
 
 
-def _place_subheads(subheads: list[tuple[int, str]], body_positions: list[int]) -> tuple[list[str], list[int]]:
+def _place_subheads(
+    subheads: list[tuple[int, str]], body_positions: list[int]
+) -> tuple[list[str], list[int]]:
     """Each subhead once, with the body index it stands before; trailing ones dropped."""
     texts: list[str] = []
     index: list[int] = []

@@ -27,9 +27,10 @@ from digest.dedupe.canonical import (
     choose_canonical,
     connected_groups,
 )
-from digest.dedupe.fingerprint import Fingerprint, fingerprint
+from digest.dedupe.fingerprint import FINGERPRINT_KEY, Fingerprint, fingerprint
 
 __all__ = [
+    "FINGERPRINT_KEY",
     "Candidate",
     "Fingerprint",
     "MatchSettings",

@@ -40,48 +40,53 @@ class MatchSettings:
     """LSH bands; with ``rows`` they set which pairs become candidates:
     a pair of Jaccard similarity s is one with probability 1 - (1 - s^rows)^bands.
     64 bands of 2 rows: 0.93 at s = 0.2 (``min_containment_jaccard``), 0.9993
-    at 0.34 (the least similar update pair of the corpus); 42 x 3 and 32 x 4
-    lost update pairs (benchmarks/dedupe.py --sweep)."""
+    at 0.34 (about the least similar update pair of the corpus). On the
+    replicated corpus 42 x 3 found 98.7% of update pairs, 21 x 6 62%, 64 x 2
+    99.9% (benchmarks/dedupe.py --sweep)."""
     rows: int = 2
     """Signature rows per band (``bands * rows`` must not exceed the
     permutations)."""
-    jaccard_threshold: float = 0.35
-    """Estimated Jaccard similarity from which two bodies are copies: midway
-    between the most similar distinct stories of the generated corpus after
-    cleaning (0.27) and the 1% quantile of copy pairs (0.37)
-    (benchmarks/dedupe.py, margins)."""
-    containment_threshold: float = 0.65
+    jaccard_threshold: float = 0.4
+    """Estimated Jaccard similarity from which two bodies are copies. After
+    cleaning, distinct stories of the generated corpus reach 0.27 (two wire
+    reports of one earthquake) and 1% of copy pairs fall below 0.37; the
+    estimate's noise (standard error about 0.04) made 0.35 merge 10 such
+    distinct pairs in the replicated 20k corpus, 0.4 none, at recall 0.999
+    (benchmarks/dedupe.py margins and --sweep)."""
+    containment_threshold: float = 0.7
     """Estimated share of the smaller body's shingles found in the larger
-    from which the smaller is an earlier or trimmed version of the larger:
-    midway between the most contained distinct stories (0.45, once
-    ``min_containment_jaccard`` holds) and the 1% quantile of copies (0.80)."""
+    from which the smaller is an earlier or trimmed version of the larger.
+    Distinct stories reach 0.47 (once ``min_containment_jaccard`` holds),
+    1% of copy pairs fall below 0.82. On the replicated corpus 0.65 to 0.75
+    merge no distinct pair and find 99.1 to 100% of update pairs."""
     min_containment_jaccard: float = 0.2
     """A contained body must also be this similar (about this share of the
     larger body's size): a one-sentence brief quoted as a headline inside an
     unrelated article is contained in it (Jaccard 0.11 on the corpus), while
-    update stubs keep Jaccard 0.3 or more with their later version."""
+    update stubs keep Jaccard 0.26 or more with their later version. On the
+    replicated corpus 0.1 merged 78 distinct pairs, 0.3 lost 0.4% of update
+    pairs."""
     min_words: int = 15
     """Bodies shorter than this are never matched (not even exactly): they
-    are more often leftover page furniture than a story."""
+    are more often leftover page furniture than a story. The shortest copied
+    story of the corpus has 23 words; 30 lost 16% of short-brief pairs."""
     min_evidence: int = 24
     """Fewest informative permutations (see ``max_shared``) a pair needs:
     with 24 the Jaccard estimate's standard error is at most 0.1."""
     max_shared: int = 40
     """A signature value held by more articles than this is boilerplate.
     The largest story in the corpus has 6 copies, a wire story may have a
-    few dozen; a site's furniture is on hundreds of pages. Without it, raw
-    scraped text (``--bodies raw``) loses a fifth of its found pairs."""
-    band_batch: int = 16
-    """Bands indexed at once: a memory bound only (results do not depend on
-    it). datasketch keeps a Python set per bucket, about 300 bytes per article
-    and band; 16 bands at a time keep 50,000 articles under 300 MB."""
+    few dozen; a site's furniture is on hundreds of pages. It changes nothing
+    on cleaned bodies; on raw scraped text (furniture left in) it raises
+    recall from 0.52 to 0.59 and removes the one hard negative merged without
+    it (10: recall 0.69, but it would mask a story syndicated 11 times)."""
     max_bucket: int = 200
     """LSH buckets holding more articles than this are skipped (a bucket that
     big is furniture shared by a site, and would cost quadratic time)."""
 
     def __post_init__(self) -> None:
-        if min(self.bands, self.rows, self.band_batch) < 1:
-            raise ValueError("bands, rows and band_batch must be positive")
+        if min(self.bands, self.rows) < 1:
+            raise ValueError("bands and rows must be positive")
         if not 0.0 < self.jaccard_threshold <= 1.0:
             raise ValueError("jaccard_threshold must be in (0, 1]")
         if not 0.0 < self.containment_threshold <= 1.0:
@@ -115,36 +120,85 @@ def signature_matrix(fingerprints: Sequence[Fingerprint]) -> np.ndarray:
     return np.frombuffer(joined, dtype="<u4").reshape(len(fingerprints), first.num_perm)
 
 
-def lsh_pairs(
-    fingerprints: Sequence[Fingerprint], eligible: np.ndarray, settings: MatchSettings
-) -> np.ndarray:
-    """Index pairs ``(i, j)``, ``i < j``, that share an LSH bucket in any band.
+def lsh_pairs(signatures: np.ndarray, eligible: np.ndarray, settings: MatchSettings) -> np.ndarray:
+    """Index pairs ``(i, j)``, ``i < j``, of eligible rows that agree on every
+    value of at least one band (``settings.bands`` bands of ``settings.rows``
+    consecutive permutations): MinHash LSH banding, as datasketch's
+    ``MinHashLSH`` with ``params=(bands, rows)``, vectorised over the corpus.
 
-    Only ``eligible`` articles are indexed. Every pair is listed once; buckets
-    with more than ``settings.max_bucket`` members are left out. The bands are
-    indexed ``settings.band_batch`` at a time (one datasketch ``MinHashLSH``
-    per batch), which bounds the memory the index takes.
+    Every pair is listed once; buckets with more than ``settings.max_bucket``
+    members are left out. Cost: one sort of the eligible rows per band.
     """
-    n = len(fingerprints)
-    num_perm = fingerprints[0].num_perm if fingerprints else 0
+    n, num_perm = signatures.shape
     if settings.bands * settings.rows > num_perm:
         raise ValueError(f"bands * rows exceeds the {num_perm} permutations")
-    signatures = signature_matrix(fingerprints)
-    indexed = [int(i) for i in np.flatnonzero(eligible)]
+    rows = np.flatnonzero(eligible)
+    by_permutation = np.ascontiguousarray(signatures[rows].T)  # bands read contiguous memory
+    chunks: list[np.ndarray] = []
+    for band in range(settings.bands):
+        block = by_permutation[band * settings.rows : (band + 1) * settings.rows]
+        chunks.extend(_bucket_pairs(rows, _band_keys(block), settings.max_bucket, n))
+    if not chunks:
+        return np.empty((0, 2), dtype=np.int64)
+    codes = np.unique(np.concatenate(chunks))
+    return np.stack(np.divmod(codes, n), axis=1)
+
+
+def _band_keys(block: np.ndarray) -> np.ndarray:
+    # One uint64 per article (column of ``block``), equal for equal band values.
+    # Exact for up to 2 rows per band; beyond, a rare collision only adds a
+    # candidate that scoring rejects.
+    keys = np.zeros(block.shape[1], dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for values in block:
+            keys = (keys << np.uint64(32)) ^ (keys >> np.uint64(32)) * np.uint64(0x9E3779B97F4A7C15)
+            keys ^= values.astype(np.uint64)
+    return keys
+
+
+def _bucket_pairs(
+    rows: np.ndarray, keys: np.ndarray, max_bucket: int, n: int
+) -> list[np.ndarray]:
+    # Pairs within each bucket of 2..max_bucket members, coded i * n + j.
+    # A linear pass first drops the articles alone in their hash slot (most of
+    # them), so that only the few left are sorted.
+    slots = (keys % np.uint64(8 * len(keys) + 1)).astype(np.int64)
+    crowded = np.bincount(slots)[slots] > 1
+    rows, keys = rows[crowded], keys[crowded]
+    order = np.argsort(keys)
+    members = rows[order]
+    ordered = keys[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    sizes = np.diff(np.r_[starts, len(order)])
+    out = []
+    for size in np.unique(sizes[(sizes > 1) & (sizes <= max_bucket)]):
+        # All buckets of one size at once: an (m, size) array of members.
+        group = np.sort(members[starts[sizes == size][:, None] + np.arange(size)], axis=1)
+        left, right = np.triu_indices(int(size), k=1)
+        out.append((group[:, left] * n + group[:, right]).ravel())
+    return out
+
+
+def datasketch_lsh_pairs(
+    signatures: np.ndarray, eligible: np.ndarray, settings: MatchSettings
+) -> np.ndarray:
+    """The pairs :func:`lsh_pairs` returns, found with datasketch's ``MinHashLSH``
+    index instead: the reference the tests and the benchmark compare against.
+
+    Equal results; about 40 times slower and 300 bytes per article and band
+    (a Python set per bucket), hence not the default.
+    """
+    n, num_perm = signatures.shape
+    lsh = MinHashLSH(num_perm=num_perm, params=(settings.bands, settings.rows))
+    for i in np.flatnonzero(eligible):
+        lsh.insert(int(i), LeanMinHash(seed=SEED, hashvalues=signatures[i], scheme=SCHEME),
+                   check_duplication=False)
     codes: list[int] = []
-    for first in range(0, settings.bands, settings.band_batch):
-        bands = min(settings.band_batch, settings.bands - first)
-        lo, hi = first * settings.rows, (first + bands) * settings.rows
-        lsh = MinHashLSH(num_perm=hi - lo, params=(bands, settings.rows))
-        for i in indexed:
-            part = LeanMinHash(seed=SEED, hashvalues=signatures[i, lo:hi], scheme=SCHEME)
-            lsh.insert(i, part, check_duplication=False)
-        for table in lsh.hashtables:
-            for key, count in table.itemcounts().items():
-                if 1 < count <= settings.max_bucket:
-                    members = sorted(table.get(key))
-                    codes.extend(a * n + b for a, b in combinations(members, 2))
-        del lsh
+    for table in lsh.hashtables:
+        for key, count in table.itemcounts().items():
+            if 1 < count <= settings.max_bucket:
+                members = sorted(table.get(key))
+                codes.extend(a * n + b for a, b in combinations(members, 2))
     if not codes:
         return np.empty((0, 2), dtype=np.int64)
     unique = np.unique(np.array(codes, dtype=np.int64))
@@ -152,11 +206,17 @@ def lsh_pairs(
 
 
 def shared_value_mask(signatures: np.ndarray, max_shared: int) -> np.ndarray:
-    """``True`` where a signature value is held by more than ``max_shared`` rows."""
+    """``True`` where a signature value is held by more than ``max_shared`` rows
+    in the same column (permutation)."""
     mask = np.zeros(signatures.shape, dtype=bool)
-    for col in range(signatures.shape[1]):
-        _, inverse, counts = np.unique(signatures[:, col], return_inverse=True, return_counts=True)
-        mask[:, col] = counts[inverse] > max_shared
+    if len(signatures) <= max_shared:
+        return mask
+    ordered = np.sort(signatures, axis=0)
+    # A value held by more than max_shared rows spans that many sorted positions.
+    heavy = ordered[:-max_shared] == ordered[max_shared:]
+    for col in np.flatnonzero(heavy.any(axis=0)):
+        values = np.unique(ordered[:-max_shared, col][heavy[:, col]])
+        mask[:, col] = np.isin(signatures[:, col], values)
     return mask
 
 
@@ -213,8 +273,8 @@ def matching_pairs(
     shingles = np.array([f.shingles for f in fingerprints], dtype=np.float64)
     eligible = (n_words >= settings.min_words) & (shingles > 0)
     exact = _exact_pairs(fingerprints, eligible)
-    candidates = lsh_pairs(fingerprints, eligible, settings)
     signatures = signature_matrix(fingerprints)
+    candidates = lsh_pairs(signatures, eligible, settings)
     shared = shared_value_mask(signatures, settings.max_shared)
     scores = score_pairs(candidates, signatures, shingles, shared)
     confirmed = (scores.evidence >= settings.min_evidence) & (
@@ -228,11 +288,12 @@ def matching_pairs(
 
 
 def _exact_pairs(fingerprints: Sequence[Fingerprint], eligible: np.ndarray) -> np.ndarray:
-    # Chain each body hash's articles: union-find joins the whole group.
-    first: dict[bytes, int] = {}
-    pairs: list[tuple[int, int]] = []
-    for i in np.flatnonzero(eligible):
-        seen = first.setdefault(fingerprints[i].body_hash, int(i))
-        if seen != i:
-            pairs.append((seen, int(i)))
-    return np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    # Chain the articles of each body hash: the groups join them all.
+    rows = np.flatnonzero(eligible)
+    if not len(rows):
+        return np.empty((0, 2), dtype=np.int64)
+    digests = np.frombuffer(b"".join(fingerprints[i].body_hash for i in rows), dtype="<u8")
+    keys = digests.reshape(-1, 2)
+    order = np.lexsort((rows, keys[:, 1], keys[:, 0]))
+    same = np.all(keys[order][1:] == keys[order][:-1], axis=1)
+    return np.stack([rows[order][:-1][same], rows[order][1:][same]], axis=1)

@@ -16,8 +16,12 @@ The rule, applied to every group of copies of one story:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from digest.dedupe.fingerprint import Fingerprint
 
@@ -38,25 +42,19 @@ class Candidate:
     priority: int = 0  # the source's position in feeds.yaml; lower wins ties
 
 
-def connected_groups(n: int, pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
+def connected_groups(n: int, pairs: np.ndarray | Sequence[tuple[int, int]]) -> list[list[int]]:
     """The connected components of ``n`` nodes joined by ``pairs``, each of
-    two or more nodes, each sorted; singletons are left out."""
-    parent = list(range(n))
-
-    def root(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in pairs:
-        ra, rb = root(int(a)), root(int(b))
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[int, list[int]] = {}
-    for x in range(n):
-        groups.setdefault(root(x), []).append(x)
-    return [g for g in groups.values() if len(g) > 1]
+    two or more nodes, each sorted, ordered by their smallest node;
+    singletons are left out."""
+    edges = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    graph = coo_matrix(
+        (np.ones(len(edges), dtype=np.int8), (edges[:, 0], edges[:, 1])), shape=(n, n)
+    )
+    _, labels = connected_components(graph, directed=False)
+    order = np.argsort(labels, kind="stable")
+    bounds = np.flatnonzero(np.diff(labels[order])) + 1
+    groups = [g.tolist() for g in np.split(order, bounds) if len(g) > 1]
+    return sorted(groups)
 
 
 def choose_canonical(

@@ -2,7 +2,7 @@
 
 A :class:`Fingerprint` is computed from one article's clean body alone, so the
 pipeline can map :func:`fingerprint` over articles in a process pool and cache
-the result (about 560 bytes with the default 128 permutations) by content hash.
+the result (541 bytes with the default 128 permutations) by content hash.
 It holds
 
 - an exact hash of the body's word sequence (exact copies, whatever their
@@ -28,15 +28,16 @@ from datasketch import LeanMinHash, MinHash
 from digest.text import words
 
 SHINGLE_WORDS = 5
-"""Words per shingle. On the cleaned generated corpus 3 to 7 words all find
-99.6% or more of the copy pairs at precision 1.0 (benchmarks/dedupe.py
---sweep); 3 lost precision on gold bodies earlier in tuning and 7 loses more
-shingles to each edited word, so the middle, common choice stays."""
+"""Words per shingle. On the replicated, cleaned generated corpus (20k
+articles, benchmarks/dedupe.py --sweep) 3 words merged 28 pairs of distinct
+stories (2 of them hard negatives), 4 words 1, 5 and 7 none, all at recall
+0.999; 5 keeps more shingles through each edited word than 7."""
 
 NUM_PERM = 128
 """MinHash permutations: the Jaccard estimate's standard error is at most
-0.044 (sqrt(0.25/128)); 64 lost 2% of update pairs, 256 gained 0.1% recall
-for twice the signature size and time (benchmarks/dedupe.py --sweep)."""
+0.044 (sqrt(0.25/128)). On the replicated corpus 64 lost 2% of update pairs
+and merged 4 distinct pairs; 256 gained 0.1% of update pairs for twice the
+signature size and time (benchmarks/dedupe.py --sweep)."""
 
 SEED = 1
 """Seed of the MinHash permutations; fingerprints compare only under one seed."""
@@ -51,6 +52,10 @@ _WORD_MULTIPLIERS = np.array(
     dtype=np.uint64,
 )
 MAX_SHINGLE_WORDS = len(_WORD_MULTIPLIERS)
+
+FINGERPRINT_KEY = f"fp{_FORMAT}-w{SHINGLE_WORDS}-p{NUM_PERM}-s{SEED}-{SCHEME}"
+"""Names the default fingerprint settings: put it in cache keys, so that
+fingerprints made under other settings (not comparable) are recomputed."""
 
 
 @dataclass(frozen=True)
@@ -119,7 +124,8 @@ def shingle_hashes(tokens: Sequence[str], size: int = SHINGLE_WORDS) -> np.ndarr
         raise ValueError(f"shingle size must be 1..{MAX_SHINGLE_WORDS}")
     if not tokens:
         return np.empty(0, dtype=np.uint32)
-    ids = np.fromiter((_word_id(t) for t in tokens), dtype=np.uint64, count=len(tokens))
+    ids = np.fromiter(map(_word_ids(tokens).__getitem__, tokens), dtype=np.uint64,
+                      count=len(tokens))
     span = min(size, len(ids))
     n = len(ids) - span + 1
     mixed = np.zeros(n, dtype=np.uint64)
@@ -163,6 +169,20 @@ def _permutations(num_perm: int) -> np.ndarray:
     return MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME).permutations
 
 
-@lru_cache(maxsize=1 << 16)
-def _word_id(word: str) -> int:
-    return zlib.crc32(word.encode("utf-8")) | (len(word) << 32)
+_WORD_IDS: dict[str, int] = {}
+_WORD_IDS_MAX = 1 << 20  # about 100 MB at most; replaced by a new memo when full
+
+
+def _word_ids(tokens: Sequence[str]) -> dict[str, int]:
+    # A stable 64-bit id per word (CRC-32 and length), memoised per process.
+    # When full the memo is replaced, never cleared, so a caller in another
+    # thread keeps a complete mapping for its own tokens.
+    global _WORD_IDS
+    memo = _WORD_IDS
+    missing = set(tokens).difference(memo)
+    if len(memo) + len(missing) > _WORD_IDS_MAX:
+        memo = _WORD_IDS = {}
+        missing = set(tokens)
+    for word in missing:
+        memo[word] = zlib.crc32(word.encode("utf-8")) | (len(word) << 32)
+    return memo

@@ -1,9 +1,11 @@
 """Feeds (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, JSON Feed 1.x) to plain feed items.
 
-XML feeds are read with feedparser, which strips entity declarations that
-expand to other entities before parsing (so "billion laughs" payloads expand
-to nothing) and never fetches external entities; expat (>= 2.4) adds its own
-amplification limit. JSON Feed is read with :mod:`json`. The kind is detected
+XML feeds are read with feedparser. A feed that declares XML entities is
+refused before parsing, as defusedxml does: feedparser on its own drops
+entities that refer to other entities ("billion laughs") but keeps plain ones,
+and one 20 kB entity referenced 20,000 times (an 80 kB feed) took 26 s and
+1.1 GB before expat's amplification limit stopped it. Feeds have no use for
+entity declarations. JSON Feed is read with :mod:`json`. The kind is detected
 from the content, so a source typed ``rss`` that serves Atom still works.
 """
 
@@ -27,6 +29,7 @@ import feedparser
 _BENIGN = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 _BLOCKS = frozenset("p div br li h1 h2 h3 h4 h5 h6 blockquote pre tr section article "
                     "header footer figure figcaption ul ol table hr dd dt".split())
+_ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _SKIP = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "object"})
 
 
@@ -68,6 +71,7 @@ def parse_feed(data: bytes, base_url: str = "", strict: bool = True) -> Feed:
     head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith((b"{", b"[")):
         return parse_json_feed(data)
+    refuse_entity_declarations(data)
     parsed = feedparser.parse(io.BytesIO(data), response_headers={"content-location": base_url},
                               sanitize_html=True, resolve_relative_uris=True)
     if not parsed.get("version"):
@@ -84,6 +88,16 @@ def parse_feed(data: bytes, base_url: str = "", strict: bool = True) -> Feed:
     items = tuple(_xml_item(e, language) for e in parsed.entries)
     return Feed(_text(info.get("title_detail") or info.get("title")),
                 str(info.get("link") or ""), language, items)
+
+
+def refuse_entity_declarations(data: bytes) -> None:
+    """Raise :class:`FeedError` if the document declares any XML entity (in any encoding)."""
+    texts = [data]
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00<\x00" in data[:8] or b"<\x00" in data[:4]:
+        for encoding in ("utf-16-le", "utf-16-be"):
+            texts.append(data.decode(encoding, errors="ignore").encode("utf-8", "ignore"))
+    if any(_ENTITY_DECLARATION.search(t) for t in texts):
+        raise FeedError("the feed declares XML entities, which are refused (entity expansion)")
 
 
 def parse_json_feed(data: bytes) -> Feed:

@@ -15,13 +15,14 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from digest.config import FetchSettings
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
 
 class FetchError(Exception):
@@ -58,7 +59,8 @@ class Response:
     body: bytes
     content_type: str
     validators: Validators
-    attempts: int = 1
+    attempts: int = 1  # requests sent for the last hop, retries included
+    redirects: tuple[str, ...] = ()  # the URLs redirected to, in order
 
     @property
     def not_modified(self) -> bool:
@@ -92,6 +94,12 @@ class HostGate:
         self._lock = threading.Lock()
         self._slots: dict[str, threading.Semaphore] = {}
         self._next: dict[str, float] = {}
+        self._intervals: dict[str, float] = {}  # hosts that asked for more (robots Crawl-delay)
+
+    def slow_down(self, host: str, interval: float) -> None:
+        """Space requests to ``host`` at least ``interval`` seconds apart from now on."""
+        with self._lock:
+            self._intervals[host] = max(interval, self._intervals.get(host, 0.0))
 
     def slot(self, host: str) -> threading.Semaphore:
         with self._lock:
@@ -104,7 +112,7 @@ class HostGate:
         with self._lock:
             now = self.clock()
             start = max(now, self._next.get(host, now))
-            self._next[host] = start + self.interval
+            self._next[host] = start + max(self.interval, self._intervals.get(host, 0.0))
         if start > now:
             self.sleep(start - now)
 
@@ -123,34 +131,52 @@ class PoliteClient:
         self._count_lock = threading.Lock()
         self.client = httpx.Client(
             headers={"User-Agent": s.user_agent, "Accept-Encoding": "gzip, deflate"},
-            timeout=httpx.Timeout(s.timeout), follow_redirects=True,
-            max_redirects=s.max_redirects, transport=transport,
+            timeout=httpx.Timeout(s.timeout), follow_redirects=False, transport=transport,
             limits=httpx.Limits(max_connections=s.concurrency,
                                 max_keepalive_connections=s.concurrency))
 
-    def get(self, url: str, validators: Validators | None = None,
-            accept: str = "*/*", headers: Mapping[str, str] | None = None) -> Response:
+    def get(self, url: str, validators: Validators | None = None, accept: str = "*/*",
+            headers: Mapping[str, str] | None = None,
+            allowed: Callable[[str], bool] | None = None) -> Response:
         """GET ``url``: a 200 or 304 :class:`Response`, or :class:`FetchError` (never hangs).
 
         Retries at most ``retries`` times, and only on 429, 5xx and connection
         errors; each wait is ``backoff * 2**n`` seconds or the server's
         ``Retry-After`` when it is longer (but not over ``max_retry_after``).
+        Redirects are followed one hop at a time, each through the per-host
+        limits and ``allowed`` (robots.txt, say): at most ``max_redirects``,
+        and a URL seen twice stops the chain at once.
         """
         s = self.settings
         sent = {"Accept": accept, **(validators.headers() if validators else {}),
                 **(headers or {})}
-        host = urlsplit(url).netloc.lower()
+        seen = [url]
         attempt = 0
         while True:
             attempt += 1
             try:
-                response, body = self._once(url, host, sent)
+                response, body = self._once(seen[-1], sent)
             except FetchError as exc:
                 if attempt > s.retries or not exc.retryable:
                     raise
                 self.sleep(s.backoff * 2 ** (attempt - 1))
                 continue
             status = response.status_code
+            location = response.headers.get("Location")
+            if status in REDIRECT_STATUSES and location:
+                target = urljoin(seen[-1], location)
+                if urlsplit(target).scheme not in ("http", "https"):
+                    raise FetchError(f"redirected to {target}, which is not an http(s) URL", status)
+                if target in seen:
+                    raise FetchError(f"redirect loop: {target} redirects back to itself", status)
+                if len(seen) > s.max_redirects:
+                    raise FetchError(f"more than {s.max_redirects} redirects", status)
+                if allowed is not None and not allowed(target):
+                    raise FetchError(f"redirected to {target}, which robots.txt disallows",
+                                     status)
+                seen.append(target)
+                attempt = 0
+                continue
             if status in RETRY_STATUSES and attempt <= s.retries:
                 wait = s.backoff * 2 ** (attempt - 1)
                 asked = retry_after_seconds(response.headers.get("Retry-After"))
@@ -161,17 +187,18 @@ class PoliteClient:
                 continue
             if status in (200, 203, 304):
                 return Response(
-                    url=str(response.url), status=status, body=body,
+                    url=seen[-1], status=status, body=body,
                     content_type=response.headers.get("Content-Type", ""),
                     validators=Validators(response.headers.get("ETag", ""),
                                           response.headers.get("Last-Modified", "")),
-                    attempts=attempt)
+                    attempts=attempt, redirects=tuple(seen[1:]))
             raise FetchError(f"HTTP {status} {response.reason_phrase}".strip()
                              + (f" after {attempt} attempts" if attempt > 1 else ""), status)
 
-    def _once(self, url: str, host: str,
-              headers: Mapping[str, str]) -> tuple[httpx.Response, bytes]:
+    def _once(self, url: str, headers: Mapping[str, str]) -> tuple[httpx.Response, bytes]:
+        """One request, through the per-host gate, read within the size and time limits."""
         s = self.settings
+        host = urlsplit(url).netloc.lower()
         with self.gate.slot(host):
             self.gate.wait_turn(host)
             with self._count_lock:
@@ -193,8 +220,6 @@ class PoliteClient:
                             raise FetchError(f"response took over {s.total_timeout:g}s")
                         chunks.append(chunk)
                     return response, b"".join(chunks)
-            except httpx.TooManyRedirects:
-                raise FetchError(f"more than {s.max_redirects} redirects (a loop?)") from None
             except httpx.TimeoutException as exc:
                 raise FetchError(f"timed out after {s.timeout:g}s ({type(exc).__name__})",
                                  retryable=True) from None

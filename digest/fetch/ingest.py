@@ -18,6 +18,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
+import sqlite3
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -33,6 +36,8 @@ from digest.fetch.robots import RobotsRules
 from digest.fetch.validators import FetchStore, SourceState
 from digest.records import RawDocument, Skipped
 
+log = logging.getLogger("digest")
+
 FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json,"
                " application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.1")
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
@@ -46,6 +51,8 @@ class SourceResult:
     skipped: tuple[Skipped, ...] = ()
     state: SourceState | None = None  # what to remember for next build (URL sources)
     status: str = "read"  # "fetched", "not modified", "failing" or "read" (local files)
+    new_items: bool = True  # False: the state keeps the items already in the cache
+    notices: tuple[Skipped, ...] = ()  # items kept with a caveat (a teaser, not the full text)
 
 
 def utc_now() -> str:
@@ -63,32 +70,55 @@ def read_fetched_sources(config: Config, sources: Sequence[SourceSettings],
     """
     own_client = client is None
     client = client or PoliteClient(config.fetch)
-    store = FetchStore(config.cache) if config.cache else None
+    store = _open_store(config)
+    fetcher = Fetcher(config, client, now)
     try:
         previous = {s.name: store.load(s.name, state_key(s)) if store and s.url else None
                     for s in sources}
-        fetcher = Fetcher(config, client, now)
         with ThreadPoolExecutor(max_workers=max(1, min(config.fetch.concurrency, len(sources)))
                                 ) as pool:
             results = dict(zip([s.name for s in sources],
                                pool.map(lambda s: fetcher.read(s, previous[s.name]), sources),
                                strict=True))
-        fetcher.close()
+        counts = Counter(r.status for r in results.values())
+        log.info("web sources: %s; %d requests", ", ".join(f"{n} {k}" for k, n in counts.items()),
+                 client.requests)
         if store:
-            for name, result in results.items():
-                if result.state is not None:
-                    store.save(name, result.state)
+            store.save_many(((n, r.state) for n, r in results.items() if r.state is not None),
+                            same_items=[n for n, r in results.items() if not r.new_items])
         return results
     finally:
+        fetcher.close()
         if store:
             store.close()
         if own_client:
             client.close()
 
 
+def _open_store(config: Config) -> FetchStore | None:
+    if not config.cache:
+        return None
+    try:
+        return FetchStore(config.cache)
+    except sqlite3.Error as exc:  # the build goes on, without conditional GET or last good items
+        log.warning("%s: cannot be used for fetch state (%s)", config.cache, exc)
+        return None
+
+
+def source_states(config: Config) -> dict[str, SourceState]:
+    """What the cache remembers of each URL source of ``config`` (for the sources page):
+    when it was last fetched and, while it fails, the error and since when."""
+    if not config.cache or not Path(config.cache).exists():
+        return {}
+    with FetchStore(config.cache) as store:
+        found = {s.name: store.load(s.name, state_key(s)) for s in config.sources if s.url}
+    return {name: state for name, state in found.items() if state is not None}
+
+
 def state_key(source: SourceSettings) -> str:
     """What the kept state depends on: the URL and the settings that shape the items."""
-    shaping = json.dumps([source.type, source.include, source.exclude, source.full_text])
+    shaping = json.dumps([source.type, source.include, source.exclude, source.full_text,
+                          source.language])
     return f"{source.url} {hashlib.sha256(shaping.encode()).hexdigest()[:12]}"
 
 
@@ -106,28 +136,43 @@ class Fetcher:
         self.pages.shutdown()
 
     def read(self, source: SourceSettings, previous: SourceState | None) -> SourceResult:
-        """One source: a URL through the cache's validators, or local files."""
+        """One source: a URL through the cache's validators, or local files. Never raises."""
+        try:
+            return self._read(source, previous)
+        except Exception as exc:  # a bug or a library's surprise must not fail the whole build
+            log.exception("source %s", source.name)
+            error = f"unexpected {type(exc).__name__}: {exc}"
+            if not source.url:
+                return SourceResult((), (Skipped(source.where, error),))
+            return self._failed(source, previous, error, self.now())
+
+    def _read(self, source: SourceSettings, previous: SourceState | None) -> SourceResult:
         if not source.url:
             return self._read_files(source)
         now = self.now()
         try:
             if source.type == "html" and not self.robots.allowed(source.url):
                 raise FetchError("robots.txt disallows fetching this page")
+            page = source.type == "html"
             response = self.client.get(source.url, previous.validators if previous else None,
-                                       accept=PAGE_ACCEPT if source.type == "html" else FEED_ACCEPT)
+                                       accept=PAGE_ACCEPT if page else FEED_ACCEPT,
+                                       allowed=self.robots.allowed if page else None)
+            if response.redirects:
+                log.warning("%s: %s redirects to %s; consider updating feeds.yaml",
+                            source.where, source.url, response.url)
             if response.not_modified:
                 if previous is None:
                     raise FetchError("HTTP 304 to a request that was not conditional")
                 docs = _restamp(previous.items, source)
-                return SourceResult(docs, _notes(docs),
+                return SourceResult(docs, (),
                                     replace(previous, fetched_at=now, error="", failing_since=""),
-                                    "not modified")
+                                    "not modified", new_items=False, notices=_notes(docs))
             docs = self._documents(source, response.body, response.url, source.url,
                                    previous.items if previous else ())
         except (FetchError, FeedError) as exc:
             return self._failed(source, previous, str(exc), now)
         state = SourceState(state_key(source), response.validators, docs, now)
-        return SourceResult(docs, _notes(docs), state, "fetched")
+        return SourceResult(docs, (), state, "fetched", notices=_notes(docs))
 
     def _failed(self, source: SourceSettings, previous: SourceState | None, error: str,
                 now: str) -> SourceResult:
@@ -138,7 +183,8 @@ class Fetcher:
             reason += f"; kept {len(kept)} items from the last good fetch ({previous.fetched_at})"
         state = SourceState(state_key(source), previous.validators if previous else Validators(),
                             kept, previous.fetched_at if previous else "", error, since)
-        return SourceResult(kept, (Skipped(source.url, reason), *_notes(kept)), state, "failing")
+        return SourceResult(kept, (Skipped(source.url, reason),), state, "failing",
+                            new_items=previous is None, notices=_notes(kept))
 
     def _read_files(self, source: SourceSettings) -> SourceResult:
         docs: list[RawDocument] = []
@@ -153,7 +199,7 @@ class Fetcher:
                 docs.extend(self._documents(source, path.read_bytes(), "", shown, (), path))
             except (OSError, FeedError) as exc:
                 skipped.append(Skipped(shown, str(exc)))
-        return SourceResult(tuple(docs), tuple(skipped) + _notes(docs))
+        return SourceResult(tuple(docs), tuple(skipped), notices=_notes(docs))
 
     def _documents(self, source: SourceSettings, body: bytes, base_url: str, origin: str,
                    previous: Iterable[RawDocument], path: Path | None = None
@@ -200,7 +246,7 @@ class Fetcher:
             problem = "robots.txt disallows fetching the page"
         else:
             try:
-                response = self.client.get(url, accept=PAGE_ACCEPT)
+                response = self.client.get(url, accept=PAGE_ACCEPT, allowed=self.robots.allowed)
                 page = extract_article(response.body, response.url)
                 if page is None:
                     problem = "no article text found in the page"

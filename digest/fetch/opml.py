@@ -57,7 +57,10 @@ def read_opml(data: bytes) -> list[OpmlFeed]:
         if not re.match(r"^https?://[^\s/]+", url):
             continue
         kind = (outline.get("type") or "rss").lower()
-        kind = "jsonfeed" if "json" in kind else "atom" if kind == "atom" else "rss"
+        if "json" in kind or urlsplit(url).path.endswith(".json"):
+            kind = "jsonfeed"  # OPML has no type for JSON Feed; readers write "rss"
+        else:
+            kind = "atom" if kind == "atom" else "rss"
         feeds.append(OpmlFeed(url, (outline.get("title") or outline.get("text") or "").strip(),
                               (outline.get("htmlUrl") or "").strip(), kind))
     return feeds
@@ -74,7 +77,8 @@ def opml_document(config: Config, created: dt.datetime | None = None) -> str:
     for source in config.sources:
         if source.type not in FEED_TYPES or not source.url:
             continue
-        attrs = {"type": source.type, "text": source.label, "title": source.label,
+        # OPML 2.0 says type="rss" for every subscription, whatever the feed's format
+        attrs = {"type": "rss", "text": source.label, "title": source.label,
                  "xmlUrl": source.url}
         if source.site_url:
             attrs["htmlUrl"] = source.site_url
@@ -194,6 +198,10 @@ def _entry(pairs: list[tuple[str, str]], indent: str, offset: int) -> str:
 
 def _scalar(value: str) -> str:
     """A string as a YAML scalar: plain when that reads back the same, else double-quoted."""
-    if re.fullmatch(r"[A-Za-z0-9][\w./:?=&%+~@-]*", value) and yaml.safe_load(value) == value:
-        return value
+    if re.fullmatch(r"[^\W_](?:[\w./:?=&%+~@'-]| (?=\S))*", value):
+        try:
+            if yaml.safe_load(value) == value:
+                return value
+        except yaml.YAMLError:
+            pass
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar

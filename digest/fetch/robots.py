@@ -2,7 +2,8 @@
 
 Following RFC 9309: a robots.txt that is missing (4xx) allows everything; one
 that cannot be fetched (5xx, timeout, connection error) disallows the whole
-host for this build, since the site may be in trouble.
+host for this build, since the site may be in trouble. A ``Crawl-delay`` for
+us spaces all later requests to that host (up to ``max_crawl_delay``).
 """
 
 from __future__ import annotations
@@ -48,4 +49,8 @@ class RobotsRules:
             return exc.status is not None and 400 <= exc.status < 500
         parser = urllib.robotparser.RobotFileParser()
         parser.parse(response.body.decode("utf-8", errors="replace").splitlines())
+        delay = parser.crawl_delay(self.agent)
+        if delay:
+            self.client.gate.slow_down(urlsplit(origin).netloc.lower(),
+                                       min(float(delay), self.client.settings.max_crawl_delay))
         return parser

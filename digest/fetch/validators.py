@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +48,7 @@ class FetchStore:
     def __init__(self, path: str | Path) -> None:
         self.db = sqlite3.connect(Path(path), timeout=30)
         self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")  # WAL: a crash may lose the last build only
         self.db.execute(_SCHEMA)
         self.db.commit()
 
@@ -65,15 +67,32 @@ class FetchStore:
 
     def save(self, source: str, state: SourceState) -> None:
         """Replace the state of ``source`` (atomically)."""
-        items = json.dumps([{"id": d.id, "source": d.source, "origin": d.origin, "text": d.text,
-                             "fields": dict(d.fields), "priority": d.priority}
-                            for d in state.items], ensure_ascii=False)
+        self.save_many([(source, state)])
+
+    def save_many(self, states: Iterable[tuple[str, SourceState]],
+                  same_items: Iterable[str] = ()) -> None:
+        """Save every state in one transaction; for sources named in ``same_items`` (a 304,
+        say) the kept items are not written again, only the validators, times and error."""
+        unchanged = set(same_items)
+        full, touched = [], []
+        for source, state in states:
+            row = (state.location, state.validators.etag, state.validators.last_modified,
+                   state.fetched_at, state.error, state.failing_since, source)
+            if source in unchanged:
+                touched.append(row)
+            else:
+                items = json.dumps([{"id": d.id, "source": d.source, "origin": d.origin,
+                                     "text": d.text, "fields": dict(d.fields),
+                                     "priority": d.priority} for d in state.items],
+                                   ensure_ascii=False)
+                full.append((*row, items))
         with self.db:
-            self.db.execute(
-                "INSERT OR REPLACE INTO fetch_state (source, location, etag, last_modified, items,"
-                " fetched_at, error, failing_since) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (source, state.location, state.validators.etag, state.validators.last_modified,
-                 items, state.fetched_at, state.error, state.failing_since))
+            self.db.executemany(
+                "INSERT OR REPLACE INTO fetch_state (location, etag, last_modified, fetched_at,"
+                " error, failing_since, source, items) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", full)
+            self.db.executemany(
+                "UPDATE fetch_state SET location = ?, etag = ?, last_modified = ?,"
+                " fetched_at = ?, error = ?, failing_since = ? WHERE source = ?", touched)
 
     def close(self) -> None:
         self.db.close()

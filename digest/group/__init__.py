@@ -2,10 +2,10 @@
 
 Evidence between two articles combines their "Related Articles" links
 (resolved to corpus articles, weighted by inverse popularity), text
-similarity (TF-IDF of title and body), shared names and numbers, and date
-agreement; average-linkage clustering over the sparse evidence graph cuts it
-into topics. See ``benchmarks/group.py`` for the measurements behind the
-defaults.
+similarity (TF-IDF of title and body), shared names, and date agreement;
+average-linkage clustering over the sparse evidence graph, with a date guard
+that keeps twin events apart, cuts it into topics. See ``benchmarks/group.py``
+for the measurements behind the defaults.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from digest.group.cluster import MERGE_AT, DateGuard, average_linkage
-from digest.group.evidence import Weights, pair_features, probability
+from digest.group.evidence import Weights, pair_features, probability, same_days_bonus
 from digest.group.links import resolve_links
 from digest.group.naming import centrality, timeline, topic_id, topic_name
 from digest.group.similarity import NEIGHBOURS, day_number
@@ -33,8 +33,9 @@ def group_indices(items: Sequence[GroupItem], weights: Weights | None = None,
     weights = weights or Weights()
     links = resolve_links(items)
     features = pair_features(items, links, neighbours)
-    edges = {pair: probability(f, weights) for pair, f in features.items()}
     days = [day_number(item.date) for item in items]
+    bonus = same_days_bonus(days, weights)
+    edges = {pair: probability(f, weights, bonus) for pair, f in features.items()}
     return average_linkage(len(items), edges, merge_at, days, guard), edges
 
 

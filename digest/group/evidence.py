@@ -21,7 +21,6 @@ from digest.group.links import Link, popularity_weight
 from digest.group.similarity import (
     NEIGHBOURS,
     article_names,
-    article_numbers,
     article_terms,
     day_number,
     tfidf_matrix,
@@ -36,16 +35,18 @@ MAX_CITERS = 50  # a page named by more articles than this is a hub: no co-citat
 class Weights:
     """Log-odds weights of the pair features (defaults fitted on DEV, see the benchmark)."""
 
-    text: float = 9.23  # TF-IDF cosine of title + body
-    names: float = 10.63  # TF-IDF cosine of names (capitalised words)
-    numbers: float = 3.89  # TF-IDF cosine of numerals
-    same_days: float = 4.12  # both dated, at most ``close_days`` apart
-    far_apart: float = -1.69  # both dated, more than ``far_days`` apart
-    link: float = 0.62  # direct related link, by confidence and inverse target popularity
-    cocited: float = -0.48  # shared related titles, by inverse popularity (capped at 2)
-    bias: float = -5.63
+    text: float = 10.87  # TF-IDF cosine of title + body
+    names: float = 10.9  # TF-IDF cosine of names (capitalised words)
+    same_days: float = 4.1  # both dated, at most ``close_days`` apart
+    far_apart: float = -1.7  # both dated, more than ``far_days`` apart
+    link: float = 0.6  # direct related link, by confidence and inverse target popularity
+    cocited: float = -0.46  # shared related titles, by inverse popularity (capped at 2)
+    bias: float = -5.64
     close_days: float = 3.0  # same-story articles of DEV are half within 3 days; twins never
     far_days: float = 365.0  # twin events of DEV are mostly more than a year apart
+    # share of all dated pairs within close_days in the corpus ``same_days`` was fitted on
+    # (DEV: 0.018); a denser corpus (a daily digest) makes closeness weaker evidence
+    fitted_close_rate: float = 0.018
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,6 @@ class PairFeatures:
 
     text: float
     names: float
-    numbers: float
     gap_days: float | None
     link: float
     cocited: float
@@ -105,7 +105,6 @@ def pair_features(items: Sequence[GroupItem], links: Sequence[Link],
         return {}
     terms = tfidf_matrix([article_terms(item) for item in items])
     names = tfidf_matrix([article_names(item) for item in items])
-    numbers = tfidf_matrix([article_numbers(item) for item in items])
     days = [day_number(item.date) for item in items]
     direct, cocited = link_strengths(n, links)
     pairs: set[tuple[int, int]] = set(direct) | set(cocited)
@@ -117,12 +116,11 @@ def pair_features(items: Sequence[GroupItem], links: Sequence[Link],
     right = np.fromiter((p[1] for p in ordered), dtype=np.int64, count=len(ordered))
     text = _row_dots(terms, left, right)
     name = _row_dots(names, left, right)
-    number = _row_dots(numbers, left, right)
     out: dict[tuple[int, int], PairFeatures] = {}
     for k, (i, j) in enumerate(ordered):
         di, dj = days[i], days[j]
         gap = abs(di - dj) if di is not None and dj is not None else None
-        out[(i, j)] = PairFeatures(float(text[k]), float(name[k]), float(number[k]), gap,
+        out[(i, j)] = PairFeatures(float(text[k]), float(name[k]), gap,
                                    direct.get((i, j), 0.0), cocited.get((i, j), 0.0))
     return out
 
@@ -138,20 +136,51 @@ def _row_dots(x: sp.csr_matrix, left: np.ndarray, right: np.ndarray,
     return out
 
 
-def log_odds(f: PairFeatures, w: Weights) -> float:
-    """The weighted evidence that a pair reports one story (log-odds scale)."""
-    score = w.bias + w.text * f.text + w.names * f.names + w.numbers * f.numbers
-    score += w.link * f.link
+def close_pair_rate(days: Sequence[float | None], close_days: float) -> float:
+    """Share of all pairs of dated articles that are at most ``close_days`` apart (O(n log n))."""
+    dated = sorted(d for d in days if d is not None)
+    m = len(dated)
+    if m < 2:
+        return 0.0
+    close, first = 0, 0
+    for i, day in enumerate(dated):
+        while day - dated[first] > close_days:
+            first += 1
+        close += i - first
+    return close / (m * (m - 1) / 2)
+
+
+def same_days_bonus(days: Sequence[float | None], w: Weights) -> float:
+    """The log-odds added for a close pair in this corpus, in [0, ``w.same_days``].
+
+    Closeness is evidence in proportion to how rare it is among random pairs:
+    where the corpus's close-pair rate exceeds the rate the weight was fitted
+    at, the bonus falls by the log of the ratio (Bayes' rule for the prior of
+    closeness), reaching 0 in a corpus where most articles share their days;
+    it is never raised above the fitted weight.
+    """
+    rate = close_pair_rate(days, w.close_days)
+    if rate <= w.fitted_close_rate or w.fitted_close_rate <= 0:
+        return w.same_days
+    return min(w.same_days, max(0.0, w.same_days - math.log(rate / w.fitted_close_rate)))
+
+
+def log_odds(f: PairFeatures, w: Weights, same_days: float | None = None) -> float:
+    """The weighted evidence that a pair reports one story (log-odds scale).
+
+    ``same_days`` overrides ``w.same_days`` (see :func:`same_days_bonus`).
+    """
+    score = w.bias + w.text * f.text + w.names * f.names + w.link * f.link
     score += w.cocited * min(f.cocited, 2.0)
     if f.gap_days is not None:
         if f.gap_days <= w.close_days:
-            score += w.same_days
+            score += w.same_days if same_days is None else same_days
         elif f.gap_days > w.far_days:
             score += w.far_apart
     return score
 
 
-def probability(f: PairFeatures, w: Weights) -> float:
+def probability(f: PairFeatures, w: Weights, same_days: float | None = None) -> float:
     """:func:`log_odds` as a probability in (0, 1)."""
-    z = log_odds(f, w)
+    z = log_odds(f, w, same_days)
     return 1.0 / (1.0 + math.exp(-z)) if z > -30 else 0.0

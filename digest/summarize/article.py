@@ -9,8 +9,7 @@ from digest.summarize.rank import (
     cosine_matrix,
     select,
 )
-from digest.summarize.sentences import split_sentences
-from digest.summarize.units import MIN_WORDS, make_units
+from digest.summarize.units import MIN_WORDS, document_units
 
 DEFAULT_RANKER: Ranker = PositionalCentralityRanker()
 
@@ -20,14 +19,15 @@ def summarize(text: str, n: int = 3, *, ranker: Ranker = DEFAULT_RANKER,
               min_words: int = MIN_WORDS) -> list[str]:
     """At most ``n`` sentences of ``text``, verbatim, in document order.
 
-    Sentences come from :func:`split_sentences` (so each is a substring of
-    ``text``); page furniture, captions and fragments are never chosen; no two
+    Sentences come from :func:`~digest.summarize.sentences.split_sentences`
+    (substrings of ``text``); page furniture, captions and fragments are never
+    chosen (see :mod:`digest.summarize.units`); no two
     chosen sentences are near-identical (see :func:`select`). Empty or
     sentence-less text gives ``[]``. Deterministic: same input, same output.
     """
     if n <= 0 or not text.strip():
         return []
-    units = make_units(split_sentences(text), min_words)
+    units = document_units(text, min_words)
     if not units:
         return []
     sim = cosine_matrix(units)

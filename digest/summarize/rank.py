@@ -76,7 +76,7 @@ def cosine_matrix(units: Sequence[Unit]) -> np.ndarray:
     """Pairwise cosine similarity of the units' TF-IDF vectors, zero diagonal.
 
     ``einsum`` rather than ``@`` for an article's few dozen sentences: a BLAS
-    thread pool made that product ten times slower on a busy machine. Past
+    thread pool made that product several times slower on a busy machine. Past
     ``DENSE_LIMIT`` units (topics) a sparse product keeps the cost linear in
     the shared terms.
     """
@@ -107,7 +107,10 @@ class LeadRanker:
 
 @dataclass(frozen=True)
 class CentralityRanker:
-    """Degree centrality over the similarity graph, edges under ``threshold`` dropped."""
+    """Degree centrality over the similarity graph, edges under ``threshold`` dropped.
+
+    A baseline for the benchmark (no position); 0.1 is sumy LexRank's threshold.
+    """
 
     threshold: float = 0.1
 
@@ -192,7 +195,8 @@ def select(units: Sequence[Unit], scores: np.ndarray, sim: np.ndarray, n: int,
     """Indices of the summary's units, in document order.
 
     Guarantees: at most ``n`` indices, all of eligible units; no two chosen
-    units have similarity above ``redundancy``; when ``max_words`` is set the
+    units have similarity above ``redundancy`` or the same text (which a
+    similarity of 0 between term-less sentences would let through); when ``max_words`` is set the
     chosen units total at most ``max_words`` words, except that the single
     best unit is kept even if it alone is longer. Ties go to the earlier unit.
     """
@@ -205,7 +209,7 @@ def select(units: Sequence[Unit], scores: np.ndarray, sim: np.ndarray, n: int,
         unit = units[i]
         if not unit.eligible:
             continue
-        if any(sim[i, j] > redundancy for j in chosen):
+        if any(sim[i, j] > redundancy or units[j].text == unit.text for j in chosen):
             continue
         if max_words is not None and chosen and used + unit.n_words > max_words:
             continue

@@ -16,8 +16,7 @@ import numpy as np
 
 from digest.records import TopicSentence
 from digest.summarize.rank import cosine_matrix, position_prior
-from digest.summarize.sentences import split_sentences
-from digest.summarize.units import MIN_WORDS, Unit, make_units
+from digest.summarize.units import MIN_WORDS, Unit, document_units
 
 #: Two topic sentences with TF-IDF cosine above this say the same thing.
 #: Lower than the single-article threshold: across outlets the same fact is
@@ -73,8 +72,7 @@ def summarize_topic(documents: Sequence[tuple[str, str]], n: int = 3, *,
     rank_in_doc: list[int] = []
     for doc, (_, text) in enumerate(documents):
         eligible = 0
-        sentences = split_sentences(text)[:sentences_per_article]
-        for unit in make_units(sentences, min_words):
+        for unit in document_units(text, min_words, sentences_per_article):
             units.append(unit)
             owner.append(doc)
             rank_in_doc.append(eligible)

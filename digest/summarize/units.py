@@ -19,9 +19,10 @@ a caption describes a picture the summary does not show.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from digest.summarize.sentences import sentence_spans
 from digest.text import STOP_WORDS, words
 
 #: Fragments shorter than this (in words) are not summary sentences.
@@ -40,9 +41,10 @@ _CAPTION_CUE = re.compile(
 # Credits, time stamps and page navigation.
 _FURNITURE = re.compile(
     r"\b(?:published|updated|last updated|posted)\s*:|\b\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?|gmt|est|"
-    r"edt|bst|utc)?\b.*\b(?:19|20)\d\d\b|\b(?:photo|picture|image|credit)s?\s*:|\|",
+    r"edt|bst|utc)?\b.*\b(?:19|20)\d\d\b|\|",
     re.IGNORECASE,
 )
+_CREDIT = re.compile(r"\b(?:photo|picture|image|credit)s?\s*:", re.IGNORECASE)
 _NAVIGATION = re.compile(
     r"^\W*(?:scroll (?:down|up)|click (?:here|to)|watch (?:the )?video|read more|see more|"
     r"sign up|subscribe|follow us|share (?:this|on)|download (?:the|our)|advertisement)\b",
@@ -59,8 +61,8 @@ class Unit:
     text: str  # verbatim from the document
     terms: tuple[str, ...]  # stemmed content words, in order
     n_words: int
-    kind: str  # "sentence" or why not: "short", "caption", "furniture", "navigation",
-    # "byline", "quote_fragment"
+    kind: str  # "sentence" or why not: "short", "caption", "credit", "furniture",
+    # "navigation", "byline", "quote_fragment"
 
     @property
     def eligible(self) -> bool:
@@ -105,6 +107,8 @@ def _kind(text: str, n_words: int, min_words: int) -> str:
         return "navigation"
     if _BYLINE.match(text):
         return "byline"
+    if _CREDIT.search(text):
+        return "credit"
     if _FURNITURE.search(text):
         return "furniture"
     if n_words < min_words:
@@ -128,11 +132,27 @@ def is_quote_fragment(text: str) -> bool:
     return marks % 2 == 1
 
 
-def make_units(sentences: list[str], min_words: int = MIN_WORDS) -> list[Unit]:
-    """Units for the sentences of one document, in order."""
+def make_units(sentences: list[str], min_words: int = MIN_WORDS,
+               line_breaks: list[bool] | None = None) -> list[Unit]:
+    """Units for the sentences of one document, in order.
+
+    ``line_breaks[i]`` tells whether a line break separates sentence ``i``
+    from the one before; when given, a sentence followed on its own line by
+    a photo credit ("... in Washington. Picture: REUTERS/...") is a caption.
+    """
     units = []
     for i, sentence in enumerate(sentences):
         tokens = words(sentence)
         kind = _kind(sentence, len(tokens), min_words)
+        if kind == "credit" and i and line_breaks is not None and not line_breaks[i] \
+                and units[i - 1].kind == "sentence":
+            units[i - 1] = replace(units[i - 1], kind="caption")
         units.append(Unit(i, sentence, _terms(tokens), len(tokens), kind))
     return units
+
+
+def document_units(text: str, min_words: int = MIN_WORDS, limit: int | None = None) -> list[Unit]:
+    """Units for the sentences of ``text`` (the first ``limit`` of them if given)."""
+    spans = sentence_spans(text)[:limit]
+    breaks = [i > 0 and "\n" in text[spans[i - 1][1] : a] for i, (a, _) in enumerate(spans)]
+    return make_units([text[a:b] for a, b in spans], min_words, breaks)

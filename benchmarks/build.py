@@ -1,0 +1,151 @@
+"""Daily-build benchmark: cold build, no-change rebuild, rebuild with 10 new articles.
+
+Generates scraped-style corpora of N articles (default 10,000 and 20,000) from
+the real article texts in ``../shared/data`` (CNN/DailyMail DEV and the ECB+
+story set): each article is made of paragraphs drawn from several real
+articles, so articles are distinct (no accidental duplicates), and each page
+carries furniture (prompts, list headers, a Related Articles block naming
+other generated titles, a footer) in one of five publishers' layouts.
+
+For each size it runs ``digest build`` three times in a fresh project — cold
+(empty cache), again with no change, again after adding 10 new files — and
+prints wall time, peak memory (largest single process, from getrusage) and
+the per-stage times from the build report. Bars (issue 9): no-change ≤ 15% of
+cold, 10 new ≤ 25% of cold, peak < 2 GB, time(20k)/time(10k) ≤ 2.3.
+
+    python benchmarks/build.py                 # 10,000 and 20,000
+    python benchmarks/build.py --sizes 2000    # a quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+LAYOUTS = [
+    ("lisk-times", "Cookies help us run this site. Accept all | Manage",
+     "Most Read", "Related Articles", "© Lisk Times Media. All rights reserved."),
+    ("vennick-post", "Skip to content", "Trending now", "More from Vennick Post",
+     "Vennick Post is published by Northgate News Ltd."),
+    ("coast-herald", "Subscribe for unlimited access", "Popular", "You might also like",
+     "Coast Herald, 4 Quay Street. Registered in Carrowmore."),
+    ("ardell-echo", "Menu Search Sign in", "Editor's picks", "Read more",
+     "Copyright Ardell Echo 2026"),
+    ("kilcarra-news", "Advertisement", "Most popular", "Related stories",
+     "Kilcarra News — independent since 1911"),
+]
+
+
+def real_paragraphs() -> list[str]:
+    """Paragraph-sized runs of real sentences from the shared data."""
+    paragraphs: list[str] = []
+    for name, field in (("cnndm/dev.jsonl", "article"), ("stories/dev.jsonl", "text")):
+        for line in (SHARED / "data" / name).read_text("utf-8").splitlines():
+            text = json.loads(line)[field]
+            sentences = re.split(r"(?<=[.!?])\s+", text)
+            for i in range(0, len(sentences) - 2, 3):
+                para = " ".join(sentences[i:i + 3])
+                if 20 <= len(para.split()) <= 120:
+                    paragraphs.append(para[:1].upper() + para[1:])
+    return paragraphs
+
+
+def make_article(i: int, rng: random.Random, paragraphs: list[str], titles: list[str]) -> str:
+    name, top, popular, related, footer = LAYOUTS[i % len(LAYOUTS)]
+    body = rng.sample(paragraphs, rng.randint(5, 10))
+    day = f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    lines = [f"date {day} {top}", titles[i], *body, popular,
+             *rng.sample(titles, 3), related, *rng.sample(titles, 5), footer]
+    return "\n".join(lines) + "\n"
+
+
+def make_project(folder: Path, n: int, paragraphs: list[str]) -> None:
+    rng = random.Random(n)
+    titles = [" ".join(rng.sample(paragraphs, 1)[0].split()[:rng.randint(6, 12)]).rstrip(",.;:")
+              + f" ({i})" for i in range(n + 10)]
+    for name, *_ in LAYOUTS:
+        (folder / "corpus" / name).mkdir(parents=True)
+    for i in range(n):
+        name = LAYOUTS[i % len(LAYOUTS)][0]
+        (folder / "corpus" / name / f"{i:06d}.txt").write_text(
+            make_article(i, rng, paragraphs, titles), "utf-8")
+    sources = "".join(f"  - {{name: {name}, type: text, path: corpus/{name}/*.txt}}\n"
+                      for name, *_ in LAYOUTS)
+    (folder / "feeds.yaml").write_text(
+        f"site: {{title: Benchmark digest, url: 'https://bench.example.org/'}}\nsources:\n{sources}",
+        "utf-8")
+    shutil.copy(ROOT / "mkdocs.yml", folder / "mkdocs.yml")
+    shutil.copytree(ROOT / "docs", folder / "docs")
+    (folder / "titles.json").write_text(json.dumps(titles[n:]), "utf-8")
+
+
+def add_new(folder: Path, n: int, paragraphs: list[str]) -> None:
+    rng = random.Random(-n)
+    titles = json.loads((folder / "titles.json").read_text("utf-8"))
+    for k, title in enumerate(titles):
+        name = LAYOUTS[k % len(LAYOUTS)][0]
+        body = rng.sample(paragraphs, 6)
+        text = "\n".join([f"date 2026-12-31 {LAYOUTS[k % 5][1]}", title, *body]) + "\n"
+        (folder / "corpus" / name / f"new-{k:02d}.txt").write_text(text, "utf-8")
+
+
+def run_build(folder: Path) -> dict:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "digest", "build"], cwd=folder,
+                            capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if result.returncode not in (0, 3):
+        sys.exit(f"build failed:\n{result.stderr[-3000:]}")
+    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    report = json.loads((folder / "build-report.json").read_text("utf-8"))
+    return {"seconds": seconds, "peak_mb": peak / 1024, "stages": report["seconds"],
+            "articles": report["articles"]}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 20_000])
+    args = parser.parse_args()
+    if not (SHARED / "data" / "cnndm" / "dev.jsonl").is_file():
+        sys.exit(f"needs {SHARED}/data (the shared data beside the checkout)")
+    paragraphs = real_paragraphs()
+    rows = []
+    for n in args.sizes:
+        with tempfile.TemporaryDirectory(prefix=f"digest-bench-{n}-") as tmp:
+            folder = Path(tmp)
+            make_project(folder, n, paragraphs)
+            cold = run_build(folder)
+            same = run_build(folder)
+            add_new(folder, n, paragraphs)
+            new = run_build(folder)
+            rows.append((n, cold, same, new))
+            print(f"{n}: cold {cold['seconds']:.1f}s, no change {same['seconds']:.1f}s, "
+                  f"10 new {new['seconds']:.1f}s", file=sys.stderr)
+    print("| articles | run | seconds | % of cold | peak MB | published | stage seconds |")
+    print("|---:|---|---:|---:|---:|---:|---|")
+    for n, cold, same, new in rows:
+        for label, run in (("cold", cold), ("no change", same), ("10 new", new)):
+            stages = ", ".join(f"{k} {v:.1f}" for k, v in run["stages"].items())
+            print(f"| {n:,} | {label} | {run['seconds']:.1f} | "
+                  f"{100 * run['seconds'] / cold['seconds']:.0f}% | {run['peak_mb']:.0f} | "
+                  f"{run['articles']:,} | {stages} |")
+    if len(rows) >= 2:
+        (n1, c1, _, _), (n2, c2, _, _) = rows[0], rows[-1]
+        print(f"\ncold time({n2:,}) / time({n1:,}) = {c2['seconds'] / c1['seconds']:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

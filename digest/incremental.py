@@ -1,0 +1,164 @@
+"""Incremental rendering: reuse a page's HTML from the previous site when nothing it shows changed.
+
+A page's HTML is a function of its Markdown and of the site's layout (MkDocs
+config, theme, versions). ``digest build`` records, beside the site, a ledger
+of the key of every page it published; on the next build a page whose key is
+unchanged and whose HTML is in the previous site is not rendered again but
+copied (hard-linked where possible) into the new site, with its search-index
+and sitemap entries carried over. The ledger is written only after the new
+site is swapped in, so a killed build can at worst cost a re-render, never
+leave a stale page.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import re
+import shutil
+from collections.abc import Iterable, Mapping
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+LEDGER_SUFFIX = ".pages.json"
+_PACKAGES = ("mkdocs", "mkdocs-material", "newsdigest", "markdown", "pymdown-extensions")
+
+
+def ledger_path(site_dir: Path) -> Path:
+    """Where the ledger of ``site_dir`` lives: beside it, never published."""
+    return site_dir.with_name(f".{site_dir.name}{LEDGER_SUFFIX}")
+
+
+def read_ledger(site_dir: Path) -> dict[str, list[Any]]:
+    """The ledger of the site now at ``site_dir``: page file -> [key, mtime_ns] (empty if none)."""
+    try:
+        data = json.loads(ledger_path(site_dir).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def write_ledger(site_dir: Path, keys: Mapping[str, str]) -> None:
+    """Record each page file's key with the file's mtime, so that a page later rewritten
+    by anything else (a plain ``mkdocs build``) is never mistaken for ours."""
+    entries: dict[str, list[Any]] = {}
+    for dest, key in sorted(keys.items()):
+        try:
+            entries[dest] = [key, (site_dir / dest).stat().st_mtime_ns]
+        except OSError:
+            continue
+    path = ledger_path(site_dir)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(entries), "utf-8")
+    os.replace(tmp, path)
+
+
+def reusable(ledger: Mapping[str, list[Any]], previous_site: Path, dest: str, key: str) -> bool:
+    """True when the previous site holds exactly the page ``key`` describes."""
+    entry = ledger.get(dest)
+    if not entry or entry[0] != key:
+        return False
+    try:
+        return (previous_site / dest).stat().st_mtime_ns == entry[1]
+    except OSError:
+        return False
+
+
+def _version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return ""
+
+
+def layout_key(config: Mapping[str, Any], extra: Iterable[str] = ()) -> str:
+    """A hash of everything besides a page's Markdown that shapes its HTML.
+
+    Covers mkdocs.yml, the settings feeds.yaml puts into it, theme overrides
+    and hand-written docs (the nav shows their titles), and package versions.
+    """
+    h = hashlib.sha256()
+    config_file = config.get("config_file_path")
+    if config_file and Path(config_file).is_file():
+        h.update(Path(config_file).read_bytes())
+    for key in ("site_name", "site_url", "site_description", "copyright", "extra"):
+        h.update(repr(config.get(key)).encode())
+    folders = [config.get("docs_dir")]
+    theme = config.get("theme")
+    custom_dir = getattr(theme, "custom_dir", None) if theme is not None else None
+    folders.append(custom_dir)
+    for folder in filter(None, folders):
+        for path in sorted(Path(folder).rglob("*")):
+            if path.is_file():
+                h.update(path.as_posix().encode())
+                h.update(path.read_bytes())
+    for name in _PACKAGES:
+        h.update(f"{name}={_version(name)}".encode())
+    for part in extra:
+        h.update(part.encode())
+    return h.hexdigest()[:24]
+
+
+def page_key(markdown: str, layout: str) -> str:
+    return hashlib.sha256(f"{layout}\0{markdown}".encode()).hexdigest()[:24]
+
+
+def copy_pages(previous_site: Path, site_dir: Path, dest_uris: Iterable[str]) -> None:
+    """Bring the given pages' HTML over from the previous site (hard links where possible)."""
+    for uri in dest_uris:
+        source, target = previous_site / uri, site_dir / uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copy2(source, target)
+
+
+def merge_search_index(previous_site: Path | None, site_dir: Path, urls: set[str]) -> None:
+    """Carry the previous index entries of reused pages (by URL) into the new index, and
+    order all entries by page, so that an incremental build writes what a full one does."""
+    new_path = site_dir / "search" / "search_index.json"
+    if not new_path.is_file():
+        return
+    new = json.loads(new_path.read_text("utf-8"))
+    docs = list(new.get("docs", []))
+    old_path = previous_site / "search" / "search_index.json" if previous_site else None
+    if old_path and old_path.is_file() and urls:
+        old = json.loads(old_path.read_text("utf-8"))
+        docs += [d for d in old.get("docs", []) if _page(d.get("location", "")) in urls]
+    new["docs"] = sorted(docs, key=lambda d: _page(d.get("location", "")))
+    new_path.write_text(json.dumps(new, ensure_ascii=False, separators=(",", ":")), "utf-8")
+
+
+def _page(location: str) -> str:
+    return location.split("#", 1)[0]
+
+
+_URL_ENTRY = re.compile(r"\s*<url>.*?</url>", re.S)
+_LOC = re.compile(r"<loc>(.*?)</loc>")
+
+
+def merge_sitemap(previous_site: Path | None, site_dir: Path, urls: set[str], base: str) -> None:
+    """Carry the previous sitemap entries of reused pages into the new sitemap, in URL
+    order, and write the gzip copy without a timestamp (reproducible either way)."""
+    new_path = site_dir / "sitemap.xml"
+    if not new_path.is_file():
+        return
+    new = new_path.read_text("utf-8")
+    entries = [m.group(0) for m in _URL_ENTRY.finditer(new)]
+    old_path = previous_site / "sitemap.xml" if previous_site else None
+    if old_path and old_path.is_file() and urls:
+        absolute = {base + u for u in urls} | urls
+        entries += [m.group(0) for m in _URL_ENTRY.finditer(old_path.read_text("utf-8"))
+                    if (loc := _LOC.search(m.group(0))) and loc.group(1) in absolute]
+    entries.sort(key=lambda e: (loc.group(1) if (loc := _LOC.search(e)) else ""))
+    start = new.index("<url>") if "<url>" in new else new.rindex("</urlset>")
+    head = new[:start].rstrip() if "<url>" in new else new[:start]
+    new_path.write_text(head + "".join(entries) + "\n</urlset>\n", "utf-8")
+    gz = site_dir / "sitemap.xml.gz"
+    if gz.exists():
+        with gzip.GzipFile(gz, "wb", mtime=0) as f:
+            f.write(new_path.read_bytes())

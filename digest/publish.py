@@ -1,0 +1,60 @@
+"""Swap a freshly built site into place so that readers never see half a site.
+
+The new site is built in a staging folder beside the old one and exchanged
+with it in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``; elsewhere two
+renames, with the old site restored if the second fails). A build killed at any
+moment before the exchange leaves the previous site untouched; a stale staging
+folder from such a build is removed by the next one.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+from pathlib import Path
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def staging_dir(site_dir: Path) -> Path:
+    """The folder a new build of ``site_dir`` is written to, emptied of any earlier attempt."""
+    staging = site_dir.with_name(f".{site_dir.name}.building")
+    if staging.exists():
+        shutil.rmtree(staging)
+    return staging
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths; False where the system cannot."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def swap_in(staging: Path, site_dir: Path) -> None:
+    """Make ``staging`` the site at ``site_dir`` and delete the previous site."""
+    if not site_dir.exists():
+        os.rename(staging, site_dir)
+        return
+    if _exchange(staging, site_dir):
+        shutil.rmtree(staging)  # now holds the previous site
+        return
+    previous = site_dir.with_name(f".{site_dir.name}.previous")
+    if previous.exists():
+        shutil.rmtree(previous)
+    os.rename(site_dir, previous)
+    try:
+        os.rename(staging, site_dir)
+    except OSError:
+        os.rename(previous, site_dir)
+        raise
+    shutil.rmtree(previous)

@@ -1,0 +1,53 @@
+"""Emit: the digest as Markdown pages and feed files for MkDocs.
+
+Page kinds each have a module (front page, topic, article, archive, tags,
+sources); :func:`render_site` returns every generated page by its source
+path and every feed file by its site path, and the MkDocs plugin adds them
+as generated files. Nothing here touches the disk or reads the clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from digest.config import Config
+from digest.records import Digest
+from digest.site import archive, article_page, front_page, sources_page, tag_page, topic_page
+from digest.site.context import SiteContext
+from digest.site.feeds import FeedWriter
+from digest.text import normalize_title
+
+# Pages that belong in the navigation; every other generated page stays out of it,
+# so the nav (embedded in every page) does not grow with the archive.
+NAV_PAGES = ("index.md", "topics/index.md", "archive/index.md", "sources.md")
+
+
+@dataclass(frozen=True)
+class Site:
+    pages: dict[str, str]  # Markdown by source path relative to docs/
+    files: dict[str, str]  # feed files (XML, JSON) by path relative to the site root
+
+
+def render_pages(digest: Digest, config: Config, ctx: SiteContext | None = None) -> dict[str, str]:
+    """Every generated page's Markdown, keyed by its path relative to ``docs/``."""
+    ctx = ctx or SiteContext(digest, config)
+    titles: dict[str, str] = {}
+    for a in sorted(digest.articles, key=lambda a: a.id):
+        titles.setdefault(normalize_title(a.title), a.id)
+    pages = {ctx.paths.front: front_page.render(ctx),
+             ctx.paths.topics_index: topic_page.render_index(ctx),
+             ctx.paths.sources: sources_page.render(ctx)}
+    pages.update(archive.render(ctx))
+    pages.update(tag_page.render(ctx))
+    for topic in digest.topics:
+        pages.update(topic_page.render(ctx, topic))
+    for article in digest.articles:
+        pages[ctx.paths.article(article.id)] = article_page.render(ctx, article, titles)
+    return pages
+
+
+def render_site(digest: Digest, config: Config, base_url: str) -> Site:
+    """Every page and feed of the digest; ``base_url`` (the published site URL) makes the
+    feeds' links absolute. The same digest and config always give the same output."""
+    ctx = SiteContext(digest, config)
+    return Site(render_pages(digest, config, ctx), FeedWriter(ctx, base_url).all_feeds())

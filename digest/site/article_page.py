@@ -1,0 +1,83 @@
+"""The page of one article: summary first, then the clean text, source and related links."""
+
+from __future__ import annotations
+
+from digest.records import Article
+from digest.site import markdown as md
+from digest.site.context import SiteContext
+from digest.site.dates import parse_day
+from digest.site.paths import relative
+from digest.text import normalize_title
+
+
+def brief_markdown(article: Article) -> str:
+    """The standfirst and the "In brief" summary: the Markdown both the article page and
+    every feed entry are made from, so pages and feeds never disagree."""
+    out = []
+    if article.standfirst:
+        out.append(f"*{md.text(article.standfirst)}*\n")
+    if article.summary:
+        out.append(md.heading(2, "In brief"))
+        out.extend(f"- {md.text(s)}" for s in article.summary)
+        out.append("")
+    return "\n".join(out)
+
+
+def render(ctx: SiteContext, article: Article, title_index: dict[str, str]) -> str:
+    """Markdown for ``article``; ``title_index`` maps normalised titles to article ids.
+
+    Only the title, the line of facts and the summary are searched; the text,
+    pictures and lists below are left out of the search index.
+    """
+    page = ctx.paths.article(article.id)
+    topic = ctx.topic_of(article)
+    out = [md.front_matter(
+        title=article.title or "Untitled", description=ctx.one_line(article),
+        date=article.date[:10] if parse_day(article.date) else None,
+        og_type="article",
+        feeds=ctx.paths.feed_folder(topic.id) if topic else None)]
+    out.append(md.heading(1, article.title or "Untitled"))
+    meta = [f"**{ctx.date(article.date)}**", md.text(ctx.source_label(article.source))]
+    for value in (article.byline, article.agency):
+        if value:
+            meta.append(md.text(value))
+    if article.url:
+        meta.append(md.external_link("Original article", article.url))
+    out.append(" · ".join(meta) + "\n")
+    about = [f"Topic: {ctx.topic_link(page, topic)}"] if topic else []
+    tags = ctx.tags_of(article)
+    if tags:
+        about.append("Tags: " + ", ".join(
+            md.link(t.name, relative(page, ctx.paths.tag(t.slug))) for t in tags))
+    if about:
+        out.append(" · ".join(about) + "\n")
+    out.append(brief_markdown(article))
+    out.append(md.heading(2, "The article", searched=False))
+    subheads = dict(zip(article.subhead_index, article.subheads, strict=False))
+    for i, paragraph in enumerate(article.body):
+        if i in subheads:
+            out.append(md.heading(3, subheads[i], searched=False))
+        out.append(f"{md.text(paragraph)}\n")
+    if article.captions:
+        out.append(md.heading(2, "Pictures", searched=False))
+        out.extend(f"- *{md.text(c)}*" for c in article.captions)
+        out.append("")
+    if article.related:
+        out.append(md.heading(2, "Related articles", searched=False))
+        for title in article.related:
+            target = title_index.get(normalize_title(title))
+            if target and target != article.id and ctx.paths.has_article(target):
+                out.append(f"- {ctx.article_link(page, ctx.articles[target])}")
+            else:
+                out.append(f"- {md.text(title)}")
+        out.append("")
+    if article.also_in:
+        out.append(md.heading(2, "Also reported by", searched=False))
+        for copy in article.also_in:
+            label = md.external_link(copy.title or "Untitled", copy.url)
+            out.append(f"- {md.text(ctx.source_label(copy.source))}: {label}"
+                       f" · {ctx.date(copy.date)}")
+            for extra in copy.adds:
+                out.append(f"    - adds: {md.text(extra)}")
+        out.append("")
+    return "\n".join(out)

@@ -1,0 +1,153 @@
+"""Feeds out: Atom and RSS (feedgen) and JSON Feed 1.1, for the whole digest and each topic.
+
+Each entry's content is HTML rendered by markdown-it-py from the very
+Markdown the article page shows (:func:`digest.site.article_page.brief_markdown`),
+so pages and feeds never disagree. Every value is taken from the digest
+(dates from the articles, the feed's own time from the build stamp), never
+from the clock, so the same digest always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Sequence
+
+from feedgen.feed import FeedGenerator
+from markdown_it import MarkdownIt
+
+from digest.records import Article
+from digest.site.article_page import brief_markdown
+from digest.site.context import SiteContext, by_date_desc
+from digest.site.dates import parse_day
+from digest.site.paths import url_of
+from digest.site.topic_page import topic_articles
+
+FEED_FILES = {"Atom": "atom.xml", "RSS": "rss.xml", "JSON Feed": "feed.json"}
+MAX_ENTRIES = 50  # newest articles in the whole digest's feeds
+MAX_TOPIC_ENTRIES = 20  # newest articles in each topic's feeds
+# characters XML 1.0 cannot carry at all (lxml refuses them)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_MD = MarkdownIt("commonmark", {"html": False})  # no raw HTML, whatever the Markdown says
+
+
+def xml_safe(value: str) -> str:
+    """``value`` without the characters XML 1.0 forbids; every other character is kept."""
+    return _NOT_XML.sub("", value)
+
+
+def entry_html(article: Article) -> str:
+    """The entry content: the article page's standfirst and summary Markdown as HTML."""
+    return xml_safe(_MD.render(brief_markdown(article)))
+
+
+def _moment(date: str | None, fallback: str) -> dt.datetime:
+    day = parse_day(date)
+    if day is None:
+        return dt.datetime.fromisoformat(fallback)
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+class FeedWriter:
+    """Writes the feeds of one digest; ``base`` is the site's absolute URL ending in "/"."""
+
+    def __init__(self, ctx: SiteContext, base: str) -> None:
+        self.ctx = ctx
+        self.base = base if base.endswith("/") else base + "/"
+        self.built = ctx.digest.built or "1970-01-01T00:00:00+00:00"
+        self._html: dict[str, str] = {}  # an article is in several feeds: render it once
+
+    def html(self, article: Article) -> str:
+        if article.id not in self._html:
+            self._html[article.id] = entry_html(article)
+        return self._html[article.id]
+
+    def url(self, path: str) -> str:
+        """The absolute URL of a page (by its source path) or of a file."""
+        return self.base + (url_of(path) if path.endswith(".md") else path)
+
+    def all_feeds(self) -> dict[str, str]:
+        """Every feed file, keyed by its path in the site: the whole digest's at the root,
+        each topic's beside its page."""
+        ctx = self.ctx
+        site = ctx.config.site
+        files = self.feeds("", site.title, site.description or site.title, ctx.paths.front,
+                           by_date_desc(list(ctx.digest.articles))[:MAX_ENTRIES])
+        for topic in ctx.digest.topics:
+            folder = ctx.paths.feed_folder(topic.id)
+            newest = by_date_desc(topic_articles(ctx, topic))[:MAX_TOPIC_ENTRIES]
+            summary = topic.summary[0].text if topic.summary else topic.name
+            files.update(self.feeds(folder, f"{topic.name} · {site.title}", summary,
+                                    ctx.paths.topic(topic.id), newest))
+        return files
+
+    def feeds(self, folder: str, title: str, description: str, page: str,
+              articles: Sequence[Article]) -> dict[str, str]:
+        """The Atom, RSS and JSON feeds of ``articles`` (already newest first) in ``folder``."""
+        fg = FeedGenerator()
+        fg.load_extension("dc", atom=False, rss=True)
+        atom_url = self.url(folder + FEED_FILES["Atom"])
+        fg.id(atom_url)
+        fg.title(xml_safe(title))
+        fg.subtitle(xml_safe(description))
+        fg.link(href=self.url(page), rel="alternate")
+        fg.link(href=atom_url, rel="self")
+        fg.language(self.ctx.config.site.language)
+        fg.generator("newsdigest")
+        updated = max((_moment(a.date, self.built) for a in articles),
+                      default=_moment(None, self.built))
+        fg.updated(updated)
+        fg.lastBuildDate(dt.datetime.fromisoformat(self.built))
+        for article in reversed(articles):  # feedgen prepends: add oldest first
+            self._entry(fg, article)
+        rss = fg.rss_str(pretty=True).decode("utf-8")
+        # RSS's self link names the RSS file, not the Atom one
+        rss = rss.replace(f'href="{atom_url}"', f'href="{self.url(folder + FEED_FILES["RSS"])}"')
+        return {folder + FEED_FILES["Atom"]: fg.atom_str(pretty=True).decode("utf-8"),
+                folder + FEED_FILES["RSS"]: rss,
+                folder + FEED_FILES["JSON Feed"]: self.json_feed(folder, title, description,
+                                                                  page, articles)}
+
+    def _entry(self, fg: FeedGenerator, article: Article) -> None:
+        fe = fg.add_entry()
+        link = self.url(self.ctx.paths.article(article.id))
+        when = _moment(article.date, self.built)
+        fe.id(link)
+        fe.guid(link, permalink=True)
+        fe.title(xml_safe(article.title or "Untitled"))
+        fe.link(href=link, rel="alternate")
+        fe.published(when)
+        fe.updated(when)
+        fe.author(name=xml_safe(self.ctx.source_label(article.source)))
+        summary = self.ctx.one_line(article)
+        if summary:
+            fe.summary(xml_safe(summary))
+        fe.content(self.html(article), type="html")
+        for tag in self.ctx.tags_of(article):
+            fe.category(term=tag.slug, label=xml_safe(tag.name))
+
+    def json_feed(self, folder: str, title: str, description: str, page: str,
+                  articles: Sequence[Article]) -> str:
+        """A JSON Feed 1.1 document (https://jsonfeed.org/version/1.1)."""
+        items = []
+        for a in articles:
+            link = self.url(self.ctx.paths.article(a.id))
+            item: dict[str, object] = {
+                "id": link, "url": link, "title": a.title or "Untitled",
+                "content_html": self.html(a),
+                "date_published": _moment(a.date, self.built).isoformat(),
+                "authors": [{"name": self.ctx.source_label(a.source)}]}
+            if self.ctx.one_line(a):
+                item["summary"] = self.ctx.one_line(a)
+            if a.url:
+                item["external_url"] = a.url
+            tags = [t.name for t in self.ctx.tags_of(a)]
+            if tags:
+                item["tags"] = tags
+            items.append(item)
+        feed = {"version": "https://jsonfeed.org/version/1.1", "title": title,
+                "home_page_url": self.url(page), "feed_url": self.url(folder + "feed.json"),
+                "description": description, "language": self.ctx.config.site.language,
+                "items": items}
+        return json.dumps(feed, ensure_ascii=False, indent=1) + "\n"

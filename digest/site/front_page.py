@@ -1,0 +1,77 @@
+"""The front page: the latest days' digest, topic by topic, light at any archive size."""
+
+from __future__ import annotations
+
+from digest.records import Topic
+from digest.site import markdown as md
+from digest.site.context import SiteContext, by_date_desc
+from digest.site.paths import relative
+from digest.site.topic_page import feed_links, summary_lines, topic_articles
+
+MAX_TOPICS = 25  # topics in full on the front page; the rest are one line under "More"
+PER_TOPIC = 6  # fresh articles listed under each topic; the topic page has the rest
+EARLIER_TOPICS = 10  # topics from before the window listed under "Earlier"
+
+
+def rank_topics(ctx: SiteContext, days: list[str]) -> list[tuple[Topic, int]]:
+    """Topics with the number of their articles dated in ``days``: most such articles
+    first, then the biggest, then the freshest, then by name (a total, stable order)."""
+    window = set(days)
+    ranked = []
+    for topic in ctx.digest.topics:
+        articles = topic_articles(ctx, topic)
+        fresh = sum(1 for a in articles if a.date in window)
+        latest = max((a.date or "" for a in articles), default="")
+        ranked.append((topic, fresh, len(articles), latest))
+    ranked.sort(key=lambda r: (-r[1], -r[2], _desc(r[3]), r[0].name, r[0].id))
+    return [(t, fresh) for t, fresh, _, _ in ranked]
+
+
+def _desc(date: str) -> tuple[int, ...]:
+    return tuple(-ord(ch) for ch in date)
+
+
+def render(ctx: SiteContext) -> str:
+    page = ctx.paths.front
+    site = ctx.config.site
+    days = ctx.window
+    out = [md.front_matter(title=site.title, description=site.description or None,
+                           feeds="", search={"exclude": True})]
+    if not ctx.digest.articles:
+        out.append(md.heading(1, site.title))
+        out.append("No articles yet: add sources to `feeds.yaml` and build again.\n")
+        return "\n".join(out)
+    when = ctx.date(days[0]) if len(days) == 1 else f"{ctx.date(days[-1])} – {ctx.date(days[0])}"
+    out.append(f"# The digest for {when}\n")
+    intro = [md.text(site.description)] if site.description else []
+    intro += [f"[All topics]({relative(page, ctx.paths.topics_index)})",
+              f"[archive]({relative(page, ctx.paths.archive_index)})"]
+    out.append(" · ".join(intro) + "\n")
+    ranked = rank_topics(ctx, days)
+    fresh_topics = [t for t, fresh in ranked if fresh]
+    window = set(days)
+    for topic in fresh_topics[:MAX_TOPICS]:
+        out.append(f"## {ctx.topic_link(page, topic)}\n")
+        out.extend(summary_lines(ctx, page, topic))
+        out.append("")
+        said = {s.text for s in topic.summary}
+        fresh = [a for a in by_date_desc(topic_articles(ctx, topic)) if a.date in window]
+        out.extend(ctx.article_item(page, a, skip_lines=said, with_date=len(days) > 1)
+                   for a in fresh[:PER_TOPIC])
+        if len(fresh) > PER_TOPIC:
+            more = md.plural(len(fresh) - PER_TOPIC, "more article")
+            out.append(f"- [{more}]({relative(page, ctx.paths.topic(topic.id))})")
+        out.append("")
+    if len(fresh_topics) > MAX_TOPICS:
+        out.append("## More topics\n")
+        out += [f"- {ctx.topic_link(page, t)}" for t in fresh_topics[MAX_TOPICS:]]
+        out.append("")
+    earlier = [t for t, fresh in ranked if not fresh][:EARLIER_TOPICS]
+    if earlier:
+        out.append("## Earlier\n")
+        for topic in earlier:
+            latest = max((a.date for a in topic_articles(ctx, topic) if a.date), default=None)
+            out.append(f"- {ctx.topic_link(page, topic)} · *{ctx.date(latest)}*")
+        out.append("")
+    out.append(feed_links(ctx, page, "", "Follow the digest") + "\n")
+    return "\n".join(out)

@@ -1,0 +1,112 @@
+"""Where each generated page lives: stable, unique, readable, safe paths.
+
+A page path is built only from ``[a-z0-9-]`` slugs and ISO dates, so no title
+can climb out of the output folder, and the same article keeps its URL from
+one build to the next.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from unidecode import unidecode
+
+from digest.records import Article, Topic
+
+SLUG_MAX = 70  # characters; long enough to read, short enough for any file system
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def slugify(title: str, fallback: str = "article") -> str:
+    """``[a-z0-9-]`` only, at most SLUG_MAX characters, cut at a word boundary.
+
+    Other scripts are transliterated ("Київ" -> "kyiv"), so Cyrillic titles
+    get readable slugs.
+    """
+    # apostrophes (and the soft sign, which unidecode writes as one) join, not split, words
+    slug = _NOT_SLUG.sub("-", unidecode(title).replace("'", "").lower()).strip("-")
+    if len(slug) > SLUG_MAX:
+        slug = slug[:SLUG_MAX].rsplit("-", 1)[0] or slug[:SLUG_MAX]
+    return slug or fallback
+
+
+def day_folder(date: str | None) -> str:
+    return date if date and _ISO_DATE.match(date) else "undated"
+
+
+class SitePaths:
+    """The source path (``.md``, relative to docs) of every generated page."""
+
+    front = "index.md"
+    topics_index = "topics/index.md"
+    archive_index = "archive/index.md"
+    sources = "sources.md"
+    tags_index = "tags/index.md"
+
+    def __init__(self, articles: Iterable[Article], topics: Iterable[Topic]) -> None:
+        self._articles: dict[str, str] = {}
+        taken: set[str] = set()
+        # sorted by id so that collisions resolve the same way in every build
+        for article in sorted(articles, key=lambda a: a.id):
+            base = f"articles/{day_folder(article.date)}/{slugify(article.title)}"
+            path, n = f"{base}.md", 1
+            while path in taken:
+                n += 1
+                path = f"{base}-{n}.md"
+            taken.add(path)
+            self._articles[article.id] = path
+        self._topics = {t.id: f"topics/{slugify(t.id, 'topic')}.md" for t in topics}
+
+    def article(self, article_id: str) -> str:
+        return self._articles[article_id]
+
+    def has_article(self, article_id: str) -> bool:
+        return article_id in self._articles
+
+    def topic(self, topic_id: str, page: int = 1) -> str:
+        """The topic's first page, or its ``page``-th page of older articles."""
+        path = self._topics[topic_id]
+        return path if page == 1 else f"{path[:-3]}/page-{page}.md"
+
+    def feed_folder(self, topic_id: str | None = None) -> str:
+        """The folder (relative to the site root, "" or ending in "/") of a feed's files:
+        the site root for the whole digest, the topic page's folder for a topic."""
+        return "" if topic_id is None else self._topics[topic_id][:-3] + "/"
+
+    @staticmethod
+    def tag(slug: str) -> str:
+        return f"tags/{slug}.md"
+
+    @staticmethod
+    def month(month: str) -> str:
+        return f"archive/{month}.md"
+
+    @staticmethod
+    def day(date: str) -> str:
+        return f"archive/{date}.md"
+
+
+def url_of(page: str) -> str:
+    """The URL (relative to the site root) MkDocs gives a page source path, with
+    directory URLs: ``index.md`` -> ``""``, ``topics/a.md`` -> ``topics/a/``."""
+    stem = page[:-3] if page.endswith(".md") else page
+    if stem == "index" or stem.endswith("/index"):
+        stem = stem[:-5]
+    return stem if not stem or stem.endswith("/") else stem + "/"
+
+
+def relative(from_page: str, to_page: str) -> str:
+    """The link from one page's source path to another's, as MkDocs resolves it.
+
+    Both are clean relative paths ("a/b.md", no "." or ".." parts), so this is
+    plain string work (``posixpath.relpath`` asks the OS for the working folder
+    on every call, which dominates at 10,000 pages).
+    """
+    base = from_page.split("/")[:-1]
+    target = to_page.split("/")
+    common = 0
+    while common < len(base) and common < len(target) - 1 and base[common] == target[common]:
+        common += 1
+    return "/".join([".."] * (len(base) - common) + target[common:])

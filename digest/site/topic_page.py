@@ -1,0 +1,109 @@
+"""The page of one topic: its summary, linked to the articles, then the timeline.
+
+A topic's timeline is paginated (:data:`PAGE_SIZE` articles a page, newest
+first), so a story followed for months keeps light pages.
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from digest.records import Article, Topic
+from digest.site import markdown as md
+from digest.site.context import SiteContext, by_date_desc
+from digest.site.paths import relative
+
+PAGE_SIZE = 50  # timeline entries on one topic page
+
+
+def summary_lines(ctx: SiteContext, from_page: str, topic: Topic) -> list[str]:
+    """The topic summary as one quoted paragraph, each sentence linked to its article."""
+    parts = []
+    for sentence in topic.summary:
+        article = ctx.articles.get(sentence.article_id)
+        if article is None:
+            continue
+        target = relative(from_page, ctx.paths.article(article.id))
+        source = md.text(ctx.source_label(article.source))
+        parts.append(f"{md.text(sentence.text)} *([{source}]({target}))*")
+    return [f"> {' '.join(parts)}"] if parts else []
+
+
+def topic_articles(ctx: SiteContext, topic: Topic) -> list[Article]:
+    return [ctx.articles[i] for i in topic.article_ids if i in ctx.articles]
+
+
+def feed_links(ctx: SiteContext, from_page: str, folder: str, label: str) -> str:
+    """"Follow ...: Atom · RSS · JSON Feed", linking the feeds in ``folder``."""
+    from digest.site.feeds import FEED_FILES  # feeds import page kinds, not the reverse
+
+    links = [f"[{name}]({relative(from_page, folder + file)})"
+             for name, file in FEED_FILES.items()]
+    return f"{md.text(label)}: " + " · ".join(links)
+
+
+def pager(ctx: SiteContext, topic: Topic, page_no: int, pages: int) -> str:
+    """Links to the newer and older pages of a topic's timeline."""
+    here = ctx.paths.topic(topic.id, page_no)
+    links = []
+    if page_no > 1:
+        links.append(f"[← Newer]({relative(here, ctx.paths.topic(topic.id, page_no - 1))})")
+    links.append(f"Page {page_no} of {pages}")
+    if page_no < pages:
+        links.append(f"[Older →]({relative(here, ctx.paths.topic(topic.id, page_no + 1))})")
+    return " · ".join(links) + "\n"
+
+
+def render(ctx: SiteContext, topic: Topic) -> dict[str, str]:
+    """Every page of ``topic``, keyed by source path: the first holds the summary and the
+    newest PAGE_SIZE articles, later pages older ones."""
+    articles = by_date_desc(topic_articles(ctx, topic))
+    dates = sorted(a.date for a in articles if a.date)
+    span = (ctx.date(dates[0]) if dates and dates[0] == dates[-1] else
+            f"{ctx.date(dates[0])} – {ctx.date(dates[-1])}" if dates else "Undated")
+    chunks = [articles[i:i + PAGE_SIZE] for i in range(0, len(articles), PAGE_SIZE)] or [[]]
+    folder = ctx.paths.feed_folder(topic.id)
+    pages: dict[str, str] = {}
+    for page_no, chunk in enumerate(chunks, start=1):
+        page = ctx.paths.topic(topic.id, page_no)
+        first = page_no == 1
+        out = [md.front_matter(
+                   title=topic.name if first else f"{topic.name} ({page_no})",
+                   description=topic.summary[0].text if topic.summary else None,
+                   feeds=folder, search=None if first else {"exclude": True}),
+               md.heading(1, topic.name),
+               f"*{md.plural(len(articles), 'article')} · {span}*\n"]
+        if first:
+            out.append(feed_links(ctx, page, folder, "Follow this topic") + "\n")
+            summary = summary_lines(ctx, page, topic)
+            if summary:
+                out += [md.heading(2, "Summary"), *summary, ""]
+        out.append(md.heading(2, "Timeline", searched=False))
+        if len(chunks) > 1:
+            out.append(pager(ctx, topic, page_no, len(chunks)))
+        for date, group in groupby(chunk, key=lambda a: a.date):
+            out.append(md.heading(3, ctx.date(date), searched=False))
+            for article in group:
+                out.append(ctx.article_item(page, article))
+                if article.also_in:
+                    names = ", ".join(sorted({md.text(ctx.source_label(c.source))
+                                              for c in article.also_in}))
+                    out.append(f"  \n  Also reported by {names}")
+            out.append("")
+        if len(chunks) > 1:
+            out.append(pager(ctx, topic, page_no, len(chunks)))
+        pages[page] = "\n".join(out)
+    return pages
+
+
+def render_index(ctx: SiteContext) -> str:
+    """Every topic, biggest first, with its size and latest date (not searched)."""
+    page = ctx.paths.topics_index
+    out = [md.front_matter(title="Topics", search={"exclude": True}), "# Topics\n"]
+    ranked = sorted(ctx.digest.topics, key=lambda t: (-len(t.article_ids), t.name, t.id))
+    for topic in ranked:
+        articles = topic_articles(ctx, topic)
+        latest = max((a.date for a in articles if a.date), default=None)
+        out.append(f"- {ctx.topic_link(page, topic)} · *{md.plural(len(articles), 'article')}, "
+                   f"latest {ctx.date(latest)}*")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,176 @@
+"""`digest build` on bad input and under SIGKILL: nothing lost silently, no half sites."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_project
+
+EPOCH = "1773500000"  # 2026-03-14: builds are reproducible with SOURCE_DATE_EPOCH
+
+
+def digest_build(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    return subprocess.run([sys.executable, "-m", "digest", "build", *args], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+def tree_hash(folder: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        h.update(path.relative_to(folder).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+STORIES = {
+    1: ["The harbour board met on Tuesday to discuss the future of the old grain quay.",
+        "Members agreed to commission a survey of the quay wall before any sale.",
+        "\"We owe it to the town to know what we are selling,\" said chair Maren Tolley."],
+    2: ["Surveyors will need six weeks to test the stone wall of the grain quay.",
+        "The work will close the western footpath from Monday, the council said.",
+        "Walkers are asked to use the promenade instead until the end of April."],
+    3: ["Divers began inspecting the foundations of the quay wall at first light.",
+        "They are looking for voids behind the stonework left by a century of tides.",
+        "A crane barge is moored alongside to lift loose blocks if any are found."],
+    4: ["Talks on selling the grain quay have been paused until the survey reports.",
+        "Two developers had offered to buy the site for flats and a marina.",
+        "The board said no offer would be considered before the summer."],
+    5: ["Café owners on the waterfront have written to back the board's cautious plan.",
+        "They say trade fell by a third the last time the quay was fenced off.",
+        "Their letter asks for the footpath to reopen at weekends during the works."],
+    6: ["The fishermen's co-operative has made its own bid to lease the quay.",
+        "It wants space to land catches when storms close the outer harbour.",
+        "Its secretary, Hal Brannock, said the co-op could raise the money by June."],
+}
+
+
+def article(date: str, title: str, story: int) -> str:
+    """A small scraped page: the date line, then three paragraphs of its own."""
+    first = f"date {date} {title}" if date else title
+    return "\n".join([first, *STORIES[story]]) + "\n"
+
+
+def bad_input_project(tmp_path: Path) -> Path:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    good = {
+        "good.txt": article("2026-03-10", "Board orders survey of grain quay", 1),
+        "no-date.txt": article("", "Quay survey to take six weeks", 2),
+        "future.txt": article("2099-01-01", "Quay wall survey begins", 3),
+        "epoch.txt": article("1970-01-01", "Grain quay sale on hold", 4),
+    }
+    for name, text in good.items():
+        (pages / name).write_text(text, encoding="utf-8")
+    latin = article("2026-03-11", "Café owners back quay plan", 5)
+    (pages / "latin1.txt").write_bytes(latin.encode("latin-1"))
+    utf16 = article("2026-03-12", "Fishermen's co-op bids for quay", 6)
+    (pages / "utf16.txt").write_bytes(utf16.encode("utf-16"))
+    (pages / "empty.txt").write_bytes(b"")
+    (pages / "binary.txt").write_bytes(bytes(range(256)) * 64)
+    with (pages / "huge.txt").open("wb") as f:
+        f.truncate(50 * 1024 * 1024)  # a 50 MB file, sparse on disk
+    records = [
+        {"id": "w1", "title": "Quay survey firm named", "date": "2026-03-13",
+         "body": ["The board named the survey firm on Friday.", "Work starts next week."]},
+        {"id": "w1", "title": "Same id again", "date": "2026-03-13", "body": ["Text."]},
+    ]
+    (tmp_path / "wire.jsonl").write_text(
+        "".join(json.dumps(r) + "\n" for r in records) + "{broken\n", encoding="utf-8")
+    (tmp_path / "feeds.yaml").write_text(
+        "site: {title: Quay News}\n"
+        "sources:\n"
+        "  - {name: pages, type: text, path: pages/*.txt}\n"
+        "  - {name: wire, type: jsonl, path: wire.jsonl}\n"
+        "  - {name: gone, type: text, path: missing-folder/*.txt}\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: x\ntheme: {name: material}\nplugins: [search, digest]\n", encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    return tmp_path
+
+
+def test_bad_input_is_reported_and_good_input_is_published(tmp_path: Path) -> None:
+    project = bad_input_project(tmp_path)
+    result = digest_build(project)
+    assert result.returncode == 3, result.stderr  # built, with skipped inputs
+    report = json.loads((project / "build-report.json").read_text("utf-8"))
+    skipped = {s["origin"]: s["reason"] for s in report["skipped"]}
+    assert skipped["pages/empty.txt"] == "empty file"
+    assert "binary" in skipped["pages/binary.txt"]
+    assert "limit" in skipped["pages/huge.txt"]
+    assert "duplicate id" in skipped["wire.jsonl:2"]
+    assert "not valid JSON" in skipped["wire.jsonl:3"]
+    assert any(o.startswith("feeds.yaml:5:") and "missing-folder" in r for o, r in skipped.items())
+    assert len(skipped) == 6
+    for origin in skipped:
+        assert f"skipped {origin}" in result.stderr
+    notices = {n["origin"]: n["reason"] for n in report["notices"]}
+    assert "no date" in notices["pages/no-date.txt"]
+    assert "implausible" in notices["pages/future.txt"]
+    assert "implausible" in notices["pages/epoch.txt"]
+    site = project / "site"
+    published = {p.parent.name for p in (site / "articles").rglob("index.html")}
+    assert {"board-orders-survey-of-grain-quay", "quay-survey-to-take-six-weeks",
+            "quay-wall-survey-begins", "grain-quay-sale-on-hold", "cafe-owners-back-quay-plan",
+            "fishermens-co-op-bids-for-quay", "quay-survey-firm-named"} <= published
+    sources_page = (site / "sources" / "index.html").read_text("utf-8")
+    for origin in skipped:
+        assert origin in sources_page
+
+
+def test_strict_keeps_the_previous_site(tmp_path: Path) -> None:
+    project = bad_input_project(tmp_path)
+    (project / "site").mkdir()
+    (project / "site" / "index.html").write_text("previous", encoding="utf-8")
+    result = digest_build(project, "--strict")
+    assert result.returncode == 1
+    assert "previous site is unchanged" in result.stderr
+    assert (project / "site" / "index.html").read_text("utf-8") == "previous"
+
+
+def test_malformed_feeds_yaml_names_line_and_column(tmp_path: Path) -> None:
+    project = bad_input_project(tmp_path)
+    (project / "feeds.yaml").write_text("sources:\n  - {name: a, type: text\n", "utf-8")
+    result = digest_build(project)
+    assert result.returncode == 1
+    [line] = [x for x in result.stderr.splitlines() if "feeds.yaml" in x]
+    assert "feeds.yaml:3:1: not valid YAML" in line
+
+
+def test_killed_builds_leave_the_old_site_and_the_next_build_is_clean(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    started = time.monotonic()
+    assert digest_build(project).returncode == 0
+    duration = time.monotonic() - started
+    reference = tree_hash(project / "site")
+    rng = random.Random(20261124)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    (project / ".digest-cache.sqlite").unlink()  # the kills also hit a cold cache
+    for _ in range(20):
+        process = subprocess.Popen([sys.executable, "-m", "digest", "build"], cwd=project,
+                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.05, duration))
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=60)
+        assert tree_hash(project / "site") == reference
+    assert digest_build(project).returncode == 0
+    assert tree_hash(project / "site") == reference
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_jobs_do_not_change_the_site(tmp_path: Path, jobs: str) -> None:
+    project = copy_project(tmp_path)
+    assert digest_build(project, "--no-cache", "--jobs", jobs).returncode == 0
+    one = tree_hash(project / "site")
+    assert digest_build(project, "--no-cache", "--jobs", "2").returncode == 0
+    assert tree_hash(project / "site") == one

@@ -1,0 +1,133 @@
+"""Page kinds, feeds, tags and dates from small inline digests (no MkDocs build)."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import yaml
+from markdown_it import MarkdownIt
+
+from digest.config import Config, SiteSettings
+from digest.records import Article, Digest, Topic, TopicSentence
+from digest.site import render_site
+from digest.site import topic_page as tp
+from digest.site.article_page import brief_markdown
+from digest.site.dates import build_stamp, format_day, format_moment, format_month
+from digest.site.tags import build_tags, candidates
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def article(i: int, date: str = "2026-03-04", **kw: object) -> Article:
+    fields: dict = {"id": f"s/{i:03d}", "source": "s", "origin": f"{i}.txt",
+                    "title": f"Harbour Board meets on day {i}", "date": date,
+                    "summary": (f"The Harbour Board met for the {i}th time.", "It voted."),
+                    "body": ("First paragraph.", "Second paragraph."), "topic": "t"}
+    fields.update(kw)
+    return Article(**fields)
+
+
+def config(**site: object) -> Config:
+    return Config(path=Path("/nowhere/feeds.yaml"),
+                  site=SiteSettings(title="Test digest", url="https://t.example/", **site))
+
+
+def digest_of(articles: list[Article], built: str = "2026-03-05T00:00:00+00:00") -> Digest:
+    topic = Topic("t", "Harbour Board", tuple(a.id for a in articles),
+                  (TopicSentence("The board met.", articles[0].id),))
+    return Digest(tuple(articles), (topic,), built=built)
+
+
+def front_matter(markdown: str) -> dict:
+    return yaml.safe_load(markdown.split("---\n", 2)[1])
+
+
+def test_dates_follow_the_locale_and_time_zone() -> None:
+    assert format_day("2026-03-04", "en_GB") == "4 March 2026"
+    assert format_day("2026-03-04", "en") == "March 4, 2026"
+    assert format_day("2026-03-04", "uk").startswith("4 березня 2026")
+    assert format_day(None) == "Undated" and format_day("spring", "en") == "spring"
+    assert format_month("2026-03", "en_GB") == "March 2026"
+    assert format_moment("2026-07-01T23:30:00+00:00", "en_GB", "Europe/Kyiv").startswith(
+        "2 July 2026, 02:30")
+
+
+def test_build_stamp_comes_from_data_or_source_date_epoch() -> None:
+    dates = ["2026-03-02", None, "2026-03-04", "not a date"]
+    assert build_stamp(dates, {}) == "2026-03-04T00:00:00+00:00"
+    assert build_stamp(dates, {"SOURCE_DATE_EPOCH": "1773500000"}).startswith("2026-03-14T")
+    assert build_stamp([], {}) == "1970-01-01T00:00:00+00:00"
+
+
+def test_key_phrases_need_names_and_several_articles() -> None:
+    found = candidates("Officials said the River Lisk burst. Flooding hit Dunmarrow on Monday.")
+    assert found == ["River Lisk", "Dunmarrow"]  # not "Officials", "Flooding" or "Monday"
+    arts = [article(1, title="River Lisk floods Dunmarrow", summary=()),
+            article(2, title="Dunmarrow counts the cost", summary=()),
+            article(3, title="Kilcarra votes", summary=())]
+    tags, of = build_tags(arts)
+    assert [t.name for t in tags] == ["Dunmarrow"]
+    assert [t.slug for t in of["s/001"]] == ["dunmarrow"] and of["s/003"] == []
+
+
+def test_long_topics_are_paginated_newest_first() -> None:
+    days = [f"2026-0{1 + i // 28}-{1 + i % 28:02d}" for i in range(tp.PAGE_SIZE * 2 + 5)]
+    arts = [article(i, d) for i, d in enumerate(days)]
+    site = render_site(digest_of(arts), config(), "https://t.example/")
+    pages = sorted(p for p in site.pages if p.startswith("topics/t"))
+    assert pages == ["topics/t.md", "topics/t/page-2.md", "topics/t/page-3.md"]
+    first = site.pages["topics/t.md"]
+    assert "[Older →](t/page-2.md)" in first and "Page 1 of 3" in first
+    assert first.index("Harbour Board meets on day 104") < first.index("day 103")
+    assert "day 0]" not in first and "day 0]" in site.pages["topics/t/page-3.md"]
+    assert front_matter(site.pages["topics/t/page-2.md"])["search"] == {"exclude": True}
+
+
+def test_front_page_shows_the_days_window() -> None:
+    arts = [article(1, "2026-03-01"), article(2, "2026-03-03"), article(3, "2026-03-04")]
+    one = render_site(digest_of(arts), config(locale="en_GB"), "/").pages["index.md"]
+    two = render_site(digest_of(arts), config(locale="en_GB", days=2), "/").pages["index.md"]
+    assert "# The digest for 4 March 2026" in one and "day 3]" in one and "day 2]" not in one
+    assert "# The digest for 3 March 2026 – 4 March 2026" in two and "day 2]" in two
+
+
+def test_article_pages_search_only_title_and_summary() -> None:
+    site = render_site(digest_of([article(1)]), config(), "/")
+    page = next(v for k, v in site.pages.items() if k.startswith("articles/"))
+    assert "## In brief\n" in page
+    assert "## The article { data-search-exclude }" in page
+    meta = front_matter(page)
+    assert meta["og_type"] == "article" and meta["date"] == "2026-03-04"
+    assert meta["feeds"] == "topics/t/"
+
+
+def test_feeds_render_the_page_markdown_and_parse() -> None:
+    arts = [article(i, f"2026-03-0{1 + i}", standfirst="A <b>bold</b> claim & more")
+            for i in range(3)]
+    site = render_site(digest_of(arts), config(), "https://t.example/")
+    assert set(site.files) == {"atom.xml", "rss.xml", "feed.json", "topics/t/atom.xml",
+                               "topics/t/rss.xml", "topics/t/feed.json"}
+    atom = ET.fromstring(site.files["atom.xml"].encode())
+    entries = atom.findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}title") for e in entries][0] == "Harbour Board meets on day 2"
+    newest = max(arts, key=lambda a: a.date or "")
+    html = MarkdownIt("commonmark").render(brief_markdown(newest))
+    assert entries[0].findtext(f"{ATOM}content") == html
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html  # the standfirst's tag is text, in page and feed
+    assert entries[0].find(f"{ATOM}link").get("href") == (
+        "https://t.example/articles/2026-03-03/harbour-board-meets-on-day-2/")
+    rss = ET.fromstring(site.files["rss.xml"].encode())
+    assert len(rss.findall("channel/item")) == 3
+    feed = json.loads(site.files["feed.json"])
+    assert feed["version"] == "https://jsonfeed.org/version/1.1"
+    assert feed["items"][0]["content_html"] == html
+
+
+def test_same_digest_same_bytes() -> None:
+    arts = [article(i, f"2026-03-0{1 + i % 5}") for i in range(12)]
+    one = render_site(digest_of(arts), config(), "https://t.example/")
+    two = render_site(digest_of(list(reversed(arts))), config(), "https://t.example/")
+    assert one.files == two.files
+    assert one.pages.keys() == two.pages.keys()
