@@ -205,6 +205,21 @@ def print_quality(rows: list[tuple[str, dict]]) -> None:
               + " ".join(f"{s['by_rel'].get(r, float('nan')):11.3f}" for r in rels))
 
 
+def print_canonical(docs: list[dict], predicted: dict[str, str]) -> None:
+    """How the canonical rule chose in groups holding an update pair."""
+    relation = {d["id"]: d["relation"] for d in docs}
+    groups: dict[str, list[str]] = defaultdict(list)
+    for d in docs:
+        groups[predicted.get(d["id"], d["id"])].append(d["id"])
+    with_update = [(c, m) for c, m in groups.items()
+                   if {"update_early", "update_late"} <= {relation[x] for x in m}]
+    stub = sum(relation[c] == "update_early" for c, _ in with_update)
+    late = sum(relation[c] == "update_late" for c, _ in with_update)
+    print(f"\ncanonical rule: of {len(with_update)} groups with an update pair, the stub is "
+          f"canonical in {stub}, the late version in {late}, another full copy in "
+          f"{len(with_update) - stub - late}")
+
+
 def print_margins(docs: list[dict]) -> None:
     """How close distinct stories come to the thresholds, and copies to missing
     them: an all-pairs analysis of the corpus (benchmark only; the stage
@@ -343,20 +358,25 @@ def replicate(docs: list[dict], size: int, seed: int = 7) -> list[dict]:
 
 
 def scale_worker(bodies: str, size: int, repeats: int) -> None:
-    """Run in a fresh process: print one JSON line of timings for ``size`` docs."""
+    """Run in a fresh process: print one JSON line of timings for ``size`` docs.
+
+    Wall and CPU time are both kept: on a shared machine CPU time is the
+    steadier measure of how the cost grows."""
     from digest.dedupe import Candidate, find_duplicates, fingerprint
 
     docs = replicate(load_docs(bodies), size)
-    fp_times, dd_times = [], []
+    fp_wall, fp_cpu, dd_wall, dd_cpu = [], [], [], []
     for _ in range(repeats):
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         fps = [fingerprint(d["body"]) for d in docs]
-        fp_times.append(time.perf_counter() - start)
+        fp_wall.append(time.perf_counter() - wall)
+        fp_cpu.append(time.process_time() - cpu)
     cands = [Candidate(d["id"], fp, d["date"]) for d, fp in zip(docs, fps, strict=True)]
-    for _ in range(repeats):
-        start = time.perf_counter()
+    for _ in range(max(5, repeats)):  # cheap: a few more runs steady the median
+        wall, cpu = time.perf_counter(), time.process_time()
         predicted = find_duplicates(cands)
-        dd_times.append(time.perf_counter() - start)
+        dd_wall.append(time.perf_counter() - wall)
+        dd_cpu.append(time.process_time() - cpu)
     scores = pair_scores(docs, predicted)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # The same LSH candidates through datasketch's MinHashLSH index, once, for comparison.
@@ -369,8 +389,9 @@ def scale_worker(bodies: str, size: int, repeats: int) -> None:
     datasketch_lsh_pairs(signature_matrix(fps), np.ones(len(fps), dtype=bool), MatchSettings())
     datasketch_s = time.perf_counter() - start
     print(json.dumps({
-        "size": size, "fingerprint_s": statistics.median(fp_times),
-        "dedupe_s": statistics.median(dd_times), "dedupe_runs": dd_times,
+        "size": size,
+        "fingerprint_s": statistics.median(fp_wall), "fingerprint_cpu": statistics.median(fp_cpu),
+        "dedupe_s": statistics.median(dd_wall), "dedupe_cpu": statistics.median(dd_cpu),
         "datasketch_s": datasketch_s, "peak_mb": peak_mb,
         "fp_bytes": statistics.mean(len(fp.to_bytes()) for fp in fps),
         "p": scores["p"], "r": scores["r"], "update_r": scores["update_r"],
@@ -387,23 +408,29 @@ def print_scale(bodies: str, sizes: list[int], repeats: int) -> None:
         if out.returncode:
             sys.exit(f"scale run at {size} failed:\n{out.stderr}")
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
-    print("time: medians of --repeats runs, one process; peak RSS: the whole process "
-          "(bodies, fingerprints, dedupe);\ndatasketch index: the same LSH candidates "
-          "through datasketch MinHashLSH (one run), for comparison")
-    print(f"{'articles':>9s} {'fingerprint s':>13s} {'find_duplicates s':>17s} "
+    print("time: medians of --repeats runs (find_duplicates: at least 5) in one process, "
+          "wall (CPU); peak RSS: the whole "
+          "process (cleaning, bodies, fingerprints, dedupe);\ndatasketch index: the same LSH "
+          "candidates through datasketch MinHashLSH (one run, wall), for comparison")
+    print(f"{'articles':>9s} {'fingerprint s':>15s} {'find_duplicates s':>17s} "
           f"{'peak RSS MB':>11s} {'bytes/fp':>8s} {'P':>6s} {'R':>6s} {'R upd':>6s} "
           f"{'HN fp':>5s} {'datasketch index s':>18s}")
     for r in rows:
-        print(f"{r['size']:9d} {r['fingerprint_s']:13.2f} {r['dedupe_s']:17.2f} "
+        fp = f"{r['fingerprint_s']:.2f} ({r['fingerprint_cpu']:.2f})"
+        dd = f"{r['dedupe_s']:.2f} ({r['dedupe_cpu']:.2f})"
+        print(f"{r['size']:9d} {fp:>15s} {dd:>17s} "
               f"{r['peak_mb']:11.0f} {r['fp_bytes']:8.0f} {r['p']:6.3f} {r['r']:6.3f} "
               f"{r['update_r']:6.3f} {r['hard_negative_fp']:5d} {r['datasketch_s']:18.2f}")
     by_size = {r["size"]: r for r in rows}
     if 10000 in by_size and 50000 in by_size:
-        ratio = by_size[50000]["dedupe_s"] / by_size[10000]["dedupe_s"]
-        total = ((by_size[50000]["dedupe_s"] + by_size[50000]["fingerprint_s"])
-                 / (by_size[10000]["dedupe_s"] + by_size[10000]["fingerprint_s"]))
-        print(f"time(50k)/time(10k): find_duplicates {ratio:.2f}, "
-              f"fingerprint + find_duplicates {total:.2f}")
+        big, small = by_size[50000], by_size[10000]
+        for label, key in (("wall", "_s"), ("CPU", "_cpu")):
+            dd = big["dedupe" + key] / small["dedupe" + key]
+            fp = big["fingerprint" + key] / small["fingerprint" + key]
+            both = ((big["dedupe" + key] + big["fingerprint" + key])
+                    / (small["dedupe" + key] + small["fingerprint" + key]))
+            print(f"time(50k)/time(10k), {label}: find_duplicates {dd:.2f}, "
+                  f"fingerprint {fp:.2f}, both {both:.2f}")
 
 
 # ---------------------------------------------------------------- main
@@ -447,6 +474,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = [("newsdigest dedupe", pair_scores(docs, ours)),
             ("baseline: MinHashLSH J>=0.5", pair_scores(docs, run_baseline(docs)))]
     print_quality(rows)
+    print_canonical(docs, ours)
     print()
     print_margins(docs)
     print(f"\nscore_scraped.py dedup_pairs for newsdigest: p={tool['p']:.3f} r={tool['r']:.3f} "

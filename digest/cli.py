@@ -20,8 +20,7 @@ from typing import Any, TextIO
 
 import click
 
-from digest.config import ConfigError
-from digest.plugin import FEEDS_ENV
+from digest.config import FEEDS_ENV, ConfigError
 
 log = logging.getLogger("digest")
 

@@ -30,6 +30,9 @@ PLANNED_SOURCE_TYPES: tuple[str, ...] = ()
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
+FEEDS_ENV = "DIGEST_FEEDS"  # a feeds.yaml path overriding the MkDocs plugin's `feeds` option
+
+
 class ConfigError(ValueError):
     """``feeds.yaml`` cannot be used; the message is one actionable line."""
 

@@ -25,16 +25,23 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from digest.config import Config, ConfigError, load_config
+from digest.config import FEEDS_ENV, Config, ConfigError, load_config
+from digest.incremental import (
+    copy_pages,
+    layout_key,
+    merge_search_index,
+    merge_sitemap,
+    page_key,
+    reusable,
+)
 from digest.pipeline import Progress, StageTimes, build_digest
 from digest.records import Digest, to_json
 from digest.site import NAV_PAGES, render_site
-from digest.site.dates import build_stamp, format_moment, parse_day
+from digest.site.dates import build_stamp, parse_day
 from digest.site.feeds import FEED_FILES
 
 log = logging.getLogger("mkdocs.plugins.digest")
 REPORT_FILE = "build-report.json"  # written beside the site folder, not published in it
-FEEDS_ENV = "DIGEST_FEEDS"  # overrides the plugin's `feeds` option (used by `digest serve`)
 FOOTER_SOURCES = 6  # sources named in the footer; more are counted
 
 
@@ -53,6 +60,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     previous_site: Path | None = None
     previous_keys: dict[str, list[object]] = {}  # replaced, never mutated
     page_keys: dict[str, str] = {}  # replaced, never mutated
+    reused: list[File] = []  # pages copied from the previous site in this build
     times: StageTimes
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -82,16 +90,27 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.digest = digest = dataclasses.replace(digest, built=build_stamp(dates))
         with self.times.timed("pages"):
             site = render_site(digest, self.feeds, config.site_url or "/")
+        self._footer(config, files)
+        layout = layout_key(config)
+        keys: dict[str, str] = {}
+        self.reused = []
         for src, markdown in site.pages.items():
             if files.get_file_from_path(src) is not None:
                 log.warning("docs/%s is hand-written and hides the generated page", src)
                 continue
             inclusion = InclusionLevel.INCLUDED if src in NAV_PAGES else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, src, content=markdown, inclusion=inclusion))
+            file = File.generated(config, src, content=markdown, inclusion=inclusion)
+            key = keys[file.dest_uri] = page_key(markdown, layout)
+            if (inclusion is InclusionLevel.NOT_IN_NAV and self.previous_site is not None
+                    and reusable(self.previous_keys, self.previous_site, file.dest_uri, key)):
+                # built from the previous site's copy after the build; links to it still resolve
+                file.inclusion = InclusionLevel.EXCLUDED
+                self.reused.append(file)
+            files.append(file)
         for path, content in site.files.items():
             if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, content=content))
-        self._footer(config, files)
+        self.page_keys = keys
         return files
 
     def _footer(self, config: MkDocsConfig, files: Files) -> None:
@@ -103,10 +122,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         if len(labels) > FOOTER_SOURCES:
             named += f" and {len(labels) - FOOTER_SOURCES} more"
         sources = files.get_file_from_path("sources.md")
+        # no build time here: it is in the front matter of the pages that show it
         config.extra["digest"] = {
-            "built": self.digest.built,
-            "built_label": format_moment(self.digest.built, site.locale or site.language,
-                                         site.timezone),
             "sources": named,
             "sources_url": sources.url if sources else "",
             "feeds": [{"name": name, "file": file} for name, file in FEED_FILES.items()],
@@ -144,6 +161,12 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         """
         if self.digest is None:
             return
+        site_dir = Path(config.site_dir)
+        if self.previous_site is not None and self.reused:
+            copy_pages(self.previous_site, site_dir, [f.dest_uri for f in self.reused])
+        urls = {f.url for f in self.reused}
+        merge_search_index(self.previous_site, site_dir, urls)
+        merge_sitemap(self.previous_site, site_dir, urls, config.site_url or "")
         d = self.digest
         report = {
             "built": d.built,
@@ -152,6 +175,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             "topics": len(d.topics),
             "skipped": to_json(d.skipped),
             "notices": to_json(d.notices),
+            "pages_reused": len(self.reused),
             "seconds": {k: round(v, 3) for k, v in self.times.seconds.items()},
         }
         Path(config.site_dir).resolve().parent.joinpath(REPORT_FILE).write_text(

@@ -367,6 +367,26 @@ def test_cleaning_is_idempotent_on_its_own_output(
     assert_fixed_point(c)
 
 
+def test_headline_with_a_navigation_word_and_comments_section() -> None:
+    paras = [
+        "Café owners on the waterfront have written to back the board's cautious plan.",
+        "They say trade fell by a third the last time the quay was fenced off.",
+        "Their letter asks for the footpath to reopen at weekends during the works.",
+    ]
+    comments = [
+        "12 responses to “Café owners back quay plan”",
+        "harbourwatch says:",
+        "About time somebody listened to the people who actually work on the quay.",
+        "mariner77 says:",
+        "The footpath should never have been closed in the first place, it is a disgrace.",
+    ]
+    text = "\n".join(["date 2026-03-11 Café owners back quay plan", *paras, *comments])
+    c = clean_text(text)
+    assert c.title == "Café owners back quay plan"
+    assert list(c.body) == paras  # every paragraph of a short article kept, no comments
+    assert_no_invention(text, c)
+
+
 # ---- robustness --------------------------------------------------------------
 
 _lines = st.lists(

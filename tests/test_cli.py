@@ -56,7 +56,8 @@ def test_summarize_reads_text_or_body() -> None:
 
 
 def test_bad_json_line_is_named() -> None:
-    result = subprocess.run([sys.executable, "-m", "digest", "summarize"], input='{"id": 1}\n{oops\n',
-                            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    result = subprocess.run([sys.executable, "-m", "digest", "summarize"],
+                            input='{"id": 1}\n{oops\n', cwd=ROOT, capture_output=True, text=True,
+                            timeout=60)
     assert result.returncode != 0
     assert "<stdin>:2: not valid JSON" in result.stderr

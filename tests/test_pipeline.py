@@ -8,8 +8,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
-
 from conftest import copy_project
+
 from digest.config import load_config
 from digest.pipeline import build_digest
 

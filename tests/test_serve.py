@@ -49,7 +49,8 @@ def test_serve_rebuilds_when_a_source_file_is_added(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
     port = free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    server = subprocess.Popen([sys.executable, "-m", "digest", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+    command = [sys.executable, "-m", "digest", "serve", "--dev-addr", f"127.0.0.1:{port}"]
+    server = subprocess.Popen(command,
                               cwd=project, env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     try:

@@ -131,3 +131,21 @@ def test_same_digest_same_bytes() -> None:
     two = render_site(digest_of(list(reversed(arts))), config(), "https://t.example/")
     assert one.files == two.files
     assert one.pages.keys() == two.pages.keys()
+
+
+def test_sources_page_counts_each_feeds_skipped_inputs() -> None:
+    from digest.config import SourceSettings
+    from digest.records import Skipped
+
+    sources = (SourceSettings(name="s", type="text", path="in/*.txt", title="The Paper"),
+               SourceSettings(name="w", type="jsonl", path="wire.jsonl"))
+    cfg = Config(path=Path("/nowhere/feeds.yaml"), site=SiteSettings(locale="en_GB"),
+                 sources=sources)
+    digest = Digest((article(1),), (), skipped=(Skipped("in/a.txt", "no article text"),
+                                                 Skipped("wire.jsonl:3", "not valid JSON"),
+                                                 Skipped("wire.jsonl:9", "not valid JSON")),
+                    built="2026-03-05T06:00:00+00:00")
+    page = render_site(digest, cfg, "/").pages["sources.md"]
+    assert "| The Paper | text | 1 | 0 | 1 | 4 March 2026 |" in page
+    assert "| w | jsonl | 0 | 0 | 2 | Undated |" in page
+    assert "Built 5 March 2026, 06:00 UTC" in MarkdownIt("commonmark").render(page)

@@ -389,17 +389,25 @@ def clean_page(text: str, furniture: frozenset[str] = frozenset()) -> Cleaned:
 
     sub_texts, sub_index = _place_subheads(subheads, first_sorted)
 
-    # The dateline is read off but stays in the paragraph as printed (issue 2).
+    # A place dateline ("Washington —") stays in the paragraph as printed (issue 2);
+    # one crediting an agency ("OTTAWA (EFE) -") is a wire credit, not prose, and
+    # leaves the body: the credit is kept in ``dateline`` (and ``agency``).
     dateline = ""
+    credit = ""
     if body:
         m = _DATELINE.match(body[0])
         if m and L.word_count(body[0][m.end() :]) >= 3:
             dateline = m.group("dateline")
+            credit_match = _CREDIT.search(dateline)
+            if credit_match:
+                credit = credit_match.group(1).strip()
+                body[0] = body[0][m.end() :]
 
     byline = L.byline_name(units[byline_at].text) if byline_at is not None else ""
     agency = _agency(units, end_body, byline)
     if not byline and agency:
         byline = agency  # a wire story's only credit is its agency line
+    agency = agency or credit
     date = page.date or _find_page_date(units, start)
     return Cleaned(
         title=title,
@@ -416,6 +424,8 @@ def clean_page(text: str, furniture: frozenset[str] = frozenset()) -> Cleaned:
         popular=tuple(_unique(page.popular)),
     )
 
+
+_CREDIT = re.compile(r"\(([^)]{1,40})\)")  # the agency in "PARIS (AP) -"
 
 # "ST. JOSEPH, Mich. (AP) —", "LONDON (Reuters) -": a dateline naming an agency.
 _AGENCY_DATELINE = re.compile(

@@ -10,7 +10,7 @@ from functools import cached_property
 from digest.config import Config
 from digest.records import Article, Digest, Topic
 from digest.site import markdown as md
-from digest.site.dates import format_day, format_month, parse_day
+from digest.site.dates import format_day, format_moment, format_month, parse_day
 from digest.site.paths import SitePaths, relative
 from digest.site.tags import Tag, build_tags
 
@@ -37,6 +37,12 @@ class SiteContext:
     @property
     def locale(self) -> str:
         return self.config.site.locale or self.config.site.language or "en"
+
+    @cached_property
+    def built_label(self) -> str:
+        """When the digest was built, in the site's locale and time zone."""
+        stamp = self.digest.built
+        return format_moment(stamp, self.locale, self.config.site.timezone) if stamp else ""
 
     def date(self, value: str | None) -> str:
         """An ISO date in the site's locale."""

@@ -35,8 +35,10 @@ def render(ctx: SiteContext) -> str:
     page = ctx.paths.front
     site = ctx.config.site
     days = ctx.window
+    # the footer shows the build time only on pages that change with every build,
+    # so that unchanged article pages can be reused as they are (digest.incremental)
     out = [md.front_matter(title=site.title, description=site.description or None,
-                           feeds="", search={"exclude": True})]
+                           feeds="", search={"exclude": True}, built=ctx.built_label)]
     if not ctx.digest.articles:
         out.append(md.heading(1, site.title))
         out.append("No articles yet: add sources to `feeds.yaml` and build again.\n")

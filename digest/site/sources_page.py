@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from fnmatch import fnmatch
 
+from digest.config import SourceSettings
 from digest.site import markdown as md
 from digest.site.context import SiteContext
-from digest.site.dates import format_moment
+
+_LINE = re.compile(r":\d+(:\d+)?$")  # "wire.jsonl:12", "feeds.yaml:12:5"
+
+
+def belongs(origin: str, source: SourceSettings) -> bool:
+    """Whether a skipped input's origin (a path, "file:line", a URL, or the source's own
+    place in feeds.yaml) is one of ``source``'s inputs."""
+    if origin == source.where or (source.url and origin.startswith(source.url)):
+        return True
+    return bool(source.path) and fnmatch(_LINE.sub("", origin), source.path)
 
 
 def render(ctx: SiteContext) -> str:
@@ -17,15 +29,16 @@ def render(ctx: SiteContext) -> str:
     for a in (*digest.articles, *digest.duplicates):
         if a.date and a.date > latest.get(a.source, ""):
             latest[a.source] = a.date
-    out = [md.front_matter(title="Sources", search={"exclude": True}), "# Sources\n",
-           "| Source | Type | Articles | Duplicates merged | Latest article |",
-           "| --- | --- | ---: | ---: | --- |"]
+    out = [md.front_matter(title="Sources", search={"exclude": True}, built=ctx.built_label),
+           "# Sources\n",
+           "| Source | Type | Articles | Duplicates merged | Skipped inputs | Latest article |",
+           "| --- | --- | ---: | ---: | ---: | --- |"]
     for s in ctx.config.sources:
+        skipped = sum(1 for k in digest.skipped if belongs(k.origin, s))
         out.append(f"| {md.text(s.label)} | {s.type} | {kept[s.name]} | {copies[s.name]} | "
-                   f"{ctx.date(latest.get(s.name))} |")
+                   f"{skipped} | {ctx.date(latest.get(s.name))} |")
     out.append("")
-    site = ctx.config.site
-    built = format_moment(digest.built, ctx.locale, site.timezone) if digest.built else "Unknown"
+    built = ctx.built_label or "Unknown"
     out.append(f"## Build report\n\nBuilt {md.text(built)}: {len(digest.articles)} articles,"
                f" {len(digest.duplicates)} duplicates merged, {len(digest.topics)} topics,"
                f" {len(digest.skipped)} inputs skipped.\n")
