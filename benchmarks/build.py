@@ -64,7 +64,7 @@ def real_paragraphs() -> list[str]:
 def make_article(i: int, rng: random.Random, paragraphs: list[str], titles: list[str]) -> str:
     name, top, popular, related, footer = LAYOUTS[i % len(LAYOUTS)]
     body = rng.sample(paragraphs, rng.randint(5, 10))
-    day = f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    day = f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
     lines = [f"date {day} {top}", titles[i], *body, popular,
              *rng.sample(titles, 3), related, *rng.sample(titles, 5), footer]
     return "\n".join(lines) + "\n"
@@ -96,7 +96,7 @@ def add_new(folder: Path, n: int, paragraphs: list[str]) -> None:
     for k, title in enumerate(titles):
         name = LAYOUTS[k % len(LAYOUTS)][0]
         body = rng.sample(paragraphs, 6)
-        text = "\n".join([f"date 2026-12-31 {LAYOUTS[k % 5][1]}", title, *body]) + "\n"
+        text = "\n".join([f"date 2025-12-31 {LAYOUTS[k % 5][1]}", title, *body]) + "\n"
         (folder / "corpus" / name / f"new-{k:02d}.txt").write_text(text, "utf-8")
 
 

@@ -17,12 +17,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-_STAGE_PACKAGES = ("clean", "summarize", "dedupe")
+_STAGE_PACKAGES = ("clean", "summarize", "dedupe", "group")
 
 
 @cache
 def code_version() -> str:
-    """A hash of the per-article stage code: editing a stage invalidates its results."""
+    """A hash of the stage code: editing a stage invalidates its cached results."""
     root = Path(__file__).parent
     h = hashlib.sha256()
     for name in _STAGE_PACKAGES + ("records.py", "text.py", "pipeline.py"):

@@ -199,15 +199,31 @@ def summarize_topics(topics: Sequence[Topic], articles: Mapping[str, Article],
 def build_digest(config: Config, *, jobs: int | None = None, executor: Executor | None = None,
                  use_cache: bool = True, now: Callable[[], dt.datetime] | None = None,
                  times: StageTimes | None = None, progress: Progress | None = None) -> Digest:
-    """Run every stage over the sources in ``config`` and return the digest."""
+    """Run every stage over the sources in ``config`` and return the digest.
+
+    With the cache, per-article results are reused by content, and the
+    corpus-wide results (furniture, topics) whenever their inputs are unchanged:
+    the digest is the same as without the cache.
+    """
     times = times or StageTimes()
+    store = Cache(config.cache) if (use_cache and config.cache) else None
+    try:
+        return _build(config, store, jobs, executor, now, times, progress)
+    finally:
+        if store:
+            store.close()
+
+
+def _build(config: Config, store: Cache | None, jobs: int | None, executor: Executor | None,
+           now: Callable[[], dt.datetime] | None, times: StageTimes,
+           progress: Progress | None) -> Digest:
     with times.timed("sources"):
         docs, skipped, notices = read_sources(config)
-        furniture = learn_source_furniture(docs)
+        furniture = _reuse(store, ("furniture", [(d.source, d.text) for d in docs if d.text]),
+                           lambda: learn_source_furniture(docs))
     n = config.summary_sentences
     with times.timed("clean+summarize"):
-        results = _cached_process(config, docs, furniture, n, executor, jobs, use_cache,
-                                  progress)
+        results = _cached_process(store, docs, furniture, n, executor, jobs, progress)
     built_at = (now or build_time)()
     built = built_at.isoformat(timespec="seconds")
     latest = (built_at.date() + dt.timedelta(days=FUTURE_DAYS)).isoformat()
@@ -229,9 +245,11 @@ def build_digest(config: Config, *, jobs: int | None = None, executor: Executor 
     with times.timed("dedupe"):
         kept, duplicates = merge_duplicates(articles, fingerprints)
     with times.timed("group"):
-        topics = group_articles(group_items(kept, duplicates))
+        items = group_items(kept, duplicates)
         by_id = {a.id: a for a in kept}
-        topics = summarize_topics(topics, by_id, config.topic_summary_sentences)
+        topics = _reuse(store, ("topics", items, config.topic_summary_sentences),
+                        lambda: summarize_topics(group_articles(items), by_id,
+                                                 config.topic_summary_sentences))
         topic_of = {i: t.id for t in topics for i in t.article_ids}
         kept = [replace(a, topic=topic_of.get(a.id)) for a in kept]
         duplicates = [replace(d, topic=topic_of.get(d.duplicate_of or "")) for d in duplicates]
@@ -239,6 +257,19 @@ def build_digest(config: Config, *, jobs: int | None = None, executor: Executor 
              len(docs), len(kept), len(duplicates), len(topics), len(skipped))
     return Digest(tuple(kept), tuple(topics), tuple(duplicates), tuple(skipped), tuple(notices),
                   built)
+
+
+def _reuse(store: Cache | None, inputs: Any, compute: Callable[[], Any]) -> Any:
+    """A corpus-wide result from the cache when its inputs are unchanged, else computed."""
+    if store is None:
+        return compute()
+    key = key_for("corpus", inputs)
+    found = store.get_many([key])
+    if key in found:
+        return found[key]
+    value = compute()
+    store.put_many({key: value})
+    return value
 
 
 def build_time() -> dt.datetime:
@@ -258,24 +289,19 @@ def learn_source_furniture(docs: Iterable[RawDocument]) -> dict[str, frozenset[s
     return {source: learn_furniture(t) for source, t in texts.items()}
 
 
-def _cached_process(config: Config, docs: Sequence[RawDocument],
+def _cached_process(store: Cache | None, docs: Sequence[RawDocument],
                     furniture: Mapping[str, frozenset[str]], n: int,
                     executor: Executor | None, jobs: int | None,
-                    use_cache: bool, progress: Progress | None) -> list[Processed]:
+                    progress: Progress | None) -> list[Processed]:
     furniture_keys = {s: key_for(sorted(f)) for s, f in furniture.items()}
     keys = [key_for(doc.id, doc.source, doc.origin, doc.priority, doc.text,
                     sorted(doc.fields.items()) if doc.fields else (),
                     furniture_keys.get(doc.source, ""), n) for doc in docs]
-    store = Cache(config.cache) if (use_cache and config.cache) else None
-    try:
-        found = store.get_many(keys) if store else {}
-        todo = [i for i, k in enumerate(keys) if k not in found]
-        fresh = map_documents([docs[i] for i in todo], furniture, n, executor, jobs, progress)
-        new = {keys[i]: result for i, result in zip(todo, fresh, strict=True)}
-        if store and new:
-            store.put_many(new)
-        log.info("per-article stages: %d cached, %d processed", len(docs) - len(todo), len(todo))
-        return [found.get(k) or new[k] for k in keys]
-    finally:
-        if store:
-            store.close()
+    found = store.get_many(keys) if store else {}
+    todo = [i for i, k in enumerate(keys) if k not in found]
+    fresh = map_documents([docs[i] for i in todo], furniture, n, executor, jobs, progress)
+    new = {keys[i]: result for i, result in zip(todo, fresh, strict=True)}
+    if store and new:
+        store.put_many(new)
+    log.info("per-article stages: %d cached, %d processed", len(docs) - len(todo), len(todo))
+    return [found.get(k) or new[k] for k in keys]
