@@ -3,9 +3,8 @@
 Every problem is reported as one line naming the file, the line and column,
 and the key, e.g. ``feeds.yaml:7:5: sources[1].type: must be one of text,
 jsonl, rss, atom, jsonfeed, html (got 'xml')``. A source whose files are
-missing is not fatal: it is
-returned in :attr:`Config.problems` so the build goes on with the rest and
-the build report lists it.
+missing is not fatal: it is returned in :attr:`Config.problems` so the build
+goes on with the rest and the build report lists it.
 """
 
 from __future__ import annotations
@@ -26,7 +25,6 @@ from digest.records import Skipped
 FEED_TYPES = ("rss", "atom", "jsonfeed")  # read with digest.fetch, from a file or a URL
 SOURCE_TYPES = ("text", "jsonl", *FEED_TYPES, "html")
 URL_TYPES = (*FEED_TYPES, "html")  # types that may name a ``url`` instead of a ``path``
-PLANNED_SOURCE_TYPES: tuple[str, ...] = ()
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -150,8 +148,6 @@ def _name(v: Any) -> str | None:
 def _source_type(v: Any) -> str | None:
     if v in SOURCE_TYPES:
         return None
-    if v in PLANNED_SOURCE_TYPES:
-        return f"type {v!r} is not supported by this version (use {', '.join(SOURCE_TYPES)})"
     return f"must be one of {', '.join(SOURCE_TYPES)} (got {v!r})"
 
 
