@@ -235,7 +235,7 @@ def print_margins(docs: list[dict]) -> None:
     left, right = np.triu_indices(len(docs), k=1)
     scores = score_pairs(np.stack([left, right], axis=1), sig,
                          np.array([f.shingles for f in fps], dtype=float),
-                         shared_value_mask(sig, ms.max_shared))
+                         shared_value_mask(np.ascontiguousarray(sig.T), ms.max_shared).T)
     cluster = np.array([d["cluster"] for d in docs])
     n_words = np.array([f.words for f in fps])
     big = (n_words[left] >= ms.min_words) & (n_words[right] >= ms.min_words)

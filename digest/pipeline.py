@@ -23,7 +23,7 @@ from typing import Any
 from digest.cache import Cache, key_for
 from digest.clean import clean_text, learn_furniture
 from digest.config import Config
-from digest.dedupe import Candidate, Fingerprint, copy_adds, find_duplicates, fingerprint
+from digest.dedupe import FINGERPRINT_KEY, Candidate, Fingerprint, copy_adds, find_duplicates, fingerprint
 from digest.group import group_articles
 from digest.records import Article, Cleaned, Copy, Digest, GroupItem, RawDocument, Skipped, Topic
 from digest.sources import read_sources
@@ -296,7 +296,7 @@ def _cached_process(store: Cache | None, docs: Sequence[RawDocument],
     furniture_keys = {s: key_for(sorted(f)) for s, f in furniture.items()}
     keys = [key_for(doc.id, doc.source, doc.origin, doc.priority, doc.text,
                     sorted(doc.fields.items()) if doc.fields else (),
-                    furniture_keys.get(doc.source, ""), n) for doc in docs]
+                    furniture_keys.get(doc.source, ""), n, FINGERPRINT_KEY) for doc in docs]
     found = store.get_many(keys) if store else {}
     todo = [i for i, k in enumerate(keys) if k not in found]
     fresh = map_documents([docs[i] for i in todo], furniture, n, executor, jobs, progress)

@@ -212,16 +212,16 @@ def test_banding_finds_the_pairs_datasketch_minhashlsh_finds(bands: int, rows: i
     sig = signature_matrix([fingerprint(b) for b in bodies])
     eligible = np.array([s % 7 != 0 for s in range(40)])
     ms = MatchSettings(bands=bands, rows=rows, max_bucket=5)
-    ours = lsh_pairs(sig, eligible, ms)
+    ours = lsh_pairs(np.ascontiguousarray(sig.T), eligible, ms)
     assert len(ours) > 10
     assert np.array_equal(ours, datasketch_lsh_pairs(sig, eligible, ms))
 
 
 def test_shared_values_are_those_held_by_more_than_max_shared_rows() -> None:
-    sig = np.array([[1, 5], [1, 6], [1, 7], [2, 7]], dtype=np.uint32)
-    assert shared_value_mask(sig, 2).tolist() == [[True, False], [True, False],
-                                                  [True, False], [False, False]]
-    assert not shared_value_mask(sig, 3).any()
+    by_permutation = np.array([[1, 1, 1, 2], [5, 6, 7, 7]], dtype=np.uint32)
+    assert shared_value_mask(by_permutation, 2).tolist() == [[True, True, True, False],
+                                                             [False, False, False, False]]
+    assert not shared_value_mask(by_permutation, 3).any()
 
 
 def test_connected_groups_join_chains() -> None:

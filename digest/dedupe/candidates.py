@@ -40,19 +40,18 @@ class MatchSettings:
     """LSH bands; with ``rows`` they set which pairs become candidates:
     a pair of Jaccard similarity s is one with probability 1 - (1 - s^rows)^bands.
     64 bands of 2 rows: 0.93 at s = 0.2 (``min_containment_jaccard``), 0.9993
-    at 0.34 (about the least similar update pair of the corpus). On the
-    replicated corpus 42 x 3 found 98.7% of update pairs, 21 x 6 62%, 64 x 2
-    99.9% (benchmarks/dedupe.py --sweep)."""
+    at 0.34. On the replicated corpus 42 x 3 found 98.8% of update pairs,
+    21 x 6 62%, 64 x 2 100% (benchmarks/dedupe.py --sweep)."""
     rows: int = 2
     """Signature rows per band (``bands * rows`` must not exceed the
     permutations)."""
     jaccard_threshold: float = 0.4
     """Estimated Jaccard similarity from which two bodies are copies. After
-    cleaning, distinct stories of the generated corpus reach 0.27 (two wire
-    reports of one earthquake) and 1% of copy pairs fall below 0.37; the
-    estimate's noise (standard error about 0.04) made 0.35 merge 10 such
-    distinct pairs in the replicated 20k corpus, 0.4 none, at recall 0.999
-    (benchmarks/dedupe.py margins and --sweep)."""
+    cleaning, distinct stories of the generated corpus reach 0.30 (two wire
+    reports of one earthquake) and 1% of copy pairs fall below 0.35 (most
+    are found by containment instead); the estimate's noise (standard error
+    about 0.04) made 0.35 merge 9 distinct pairs in the replicated 20k
+    corpus, 0.4 none, at recall 0.999 (benchmarks/dedupe.py margins, --sweep)."""
     containment_threshold: float = 0.7
     """Estimated share of the smaller body's shingles found in the larger
     from which the smaller is an earlier or trimmed version of the larger.
@@ -63,8 +62,8 @@ class MatchSettings:
     """A contained body must also be this similar (about this share of the
     larger body's size): a one-sentence brief quoted as a headline inside an
     unrelated article is contained in it (Jaccard 0.11 on the corpus), while
-    update stubs keep Jaccard 0.26 or more with their later version. On the
-    replicated corpus 0.1 merged 78 distinct pairs, 0.3 lost 0.4% of update
+    update stubs keep Jaccard 0.31 or more with their later version. On the
+    replicated corpus 0.1 merged 69 distinct pairs, 0.3 lost 0.5% of update
     pairs."""
     min_words: int = 15
     """Bodies shorter than this are never matched (not even exactly): they
@@ -120,24 +119,27 @@ def signature_matrix(fingerprints: Sequence[Fingerprint]) -> np.ndarray:
     return np.frombuffer(joined, dtype="<u4").reshape(len(fingerprints), first.num_perm)
 
 
-def lsh_pairs(signatures: np.ndarray, eligible: np.ndarray, settings: MatchSettings) -> np.ndarray:
-    """Index pairs ``(i, j)``, ``i < j``, of eligible rows that agree on every
+def lsh_pairs(by_permutation: np.ndarray, eligible: np.ndarray, settings: MatchSettings
+              ) -> np.ndarray:
+    """Index pairs ``(i, j)``, ``i < j``, of eligible articles that agree on every
     value of at least one band (``settings.bands`` bands of ``settings.rows``
     consecutive permutations): MinHash LSH banding, as datasketch's
     ``MinHashLSH`` with ``params=(bands, rows)``, vectorised over the corpus.
 
-    Every pair is listed once; buckets with more than ``settings.max_bucket``
-    members are left out. Cost: one sort of the eligible rows per band.
+    ``by_permutation`` is the ``(num_perm, n)`` transposed signature matrix
+    (one contiguous row per permutation). Every pair is listed once; buckets
+    with more than ``settings.max_bucket`` members are left out. Cost: linear
+    per band, plus a sort of the articles that share a hash slot.
     """
-    n, num_perm = signatures.shape
+    num_perm, n = by_permutation.shape
     if settings.bands * settings.rows > num_perm:
         raise ValueError(f"bands * rows exceeds the {num_perm} permutations")
     rows = np.flatnonzero(eligible)
-    by_permutation = np.ascontiguousarray(signatures[rows].T)  # bands read contiguous memory
     chunks: list[np.ndarray] = []
     for band in range(settings.bands):
         block = by_permutation[band * settings.rows : (band + 1) * settings.rows]
-        chunks.extend(_bucket_pairs(rows, _band_keys(block), settings.max_bucket, n))
+        keys = _band_keys(block)[rows]
+        chunks.extend(_bucket_pairs(rows, keys, settings.max_bucket, n))
     if not chunks:
         return np.empty((0, 2), dtype=np.int64)
     codes = np.unique(np.concatenate(chunks))
@@ -205,18 +207,18 @@ def datasketch_lsh_pairs(
     return np.stack(np.divmod(unique, n), axis=1)
 
 
-def shared_value_mask(signatures: np.ndarray, max_shared: int) -> np.ndarray:
-    """``True`` where a signature value is held by more than ``max_shared`` rows
-    in the same column (permutation)."""
-    mask = np.zeros(signatures.shape, dtype=bool)
-    if len(signatures) <= max_shared:
+def shared_value_mask(by_permutation: np.ndarray, max_shared: int) -> np.ndarray:
+    """``True`` where a signature value is held by more than ``max_shared``
+    articles under the same permutation; in and out ``(num_perm, n)``."""
+    mask = np.zeros(by_permutation.shape, dtype=bool)
+    if by_permutation.shape[1] <= max_shared:
         return mask
-    ordered = np.sort(signatures, axis=0)
-    # A value held by more than max_shared rows spans that many sorted positions.
-    heavy = ordered[:-max_shared] == ordered[max_shared:]
-    for col in np.flatnonzero(heavy.any(axis=0)):
-        values = np.unique(ordered[:-max_shared, col][heavy[:, col]])
-        mask[:, col] = np.isin(signatures[:, col], values)
+    ordered = np.sort(by_permutation, axis=1)
+    # A value held by more than max_shared articles spans that many sorted places.
+    heavy = ordered[:, :-max_shared] == ordered[:, max_shared:]
+    for perm in np.flatnonzero(heavy.any(axis=1)):
+        values = np.unique(ordered[perm, :-max_shared][heavy[perm]])
+        mask[perm] = np.isin(by_permutation[perm], values)
     return mask
 
 
@@ -274,8 +276,9 @@ def matching_pairs(
     eligible = (n_words >= settings.min_words) & (shingles > 0)
     exact = _exact_pairs(fingerprints, eligible)
     signatures = signature_matrix(fingerprints)
-    candidates = lsh_pairs(signatures, eligible, settings)
-    shared = shared_value_mask(signatures, settings.max_shared)
+    by_permutation = np.ascontiguousarray(signatures.T)  # each band and sort reads contiguously
+    candidates = lsh_pairs(by_permutation, eligible, settings)
+    shared = shared_value_mask(by_permutation, settings.max_shared).T
     scores = score_pairs(candidates, signatures, shingles, shared)
     confirmed = (scores.evidence >= settings.min_evidence) & (
         (scores.jaccard >= settings.jaccard_threshold)

@@ -28,8 +28,9 @@ from digest.dedupe.fingerprint import Fingerprint
 FULLNESS_TOLERANCE = 0.05
 """Bodies within 5% of the fullest count as equally full: syndicated copies
 differ from their original by a few edited words (median Jaccard 0.96 on the
-generated corpus), while an update's late version is at least a third larger
-than its stub."""
+generated corpus), while an update's late version has at least 1.3 times
+its stub's shingles (gold bodies). Measured: in all 65 groups with an update
+pair the stub is not canonical (benchmarks/dedupe.py, canonical rule)."""
 
 
 @dataclass(frozen=True)

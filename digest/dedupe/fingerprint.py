@@ -36,7 +36,7 @@ stories (2 of them hard negatives), 4 words 1, 5 and 7 none, all at recall
 NUM_PERM = 128
 """MinHash permutations: the Jaccard estimate's standard error is at most
 0.044 (sqrt(0.25/128)). On the replicated corpus 64 lost 2% of update pairs
-and merged 4 distinct pairs; 256 gained 0.1% of update pairs for twice the
+and merged 3 distinct pairs; 256 found the same pairs for twice the
 signature size and time (benchmarks/dedupe.py --sweep)."""
 
 SEED = 1
