@@ -23,7 +23,14 @@ from typing import Any
 from digest.cache import Cache, key_for
 from digest.clean import clean_text, learn_furniture
 from digest.config import Config
-from digest.dedupe import FINGERPRINT_KEY, Candidate, Fingerprint, copy_adds, find_duplicates, fingerprint
+from digest.dedupe import (
+    FINGERPRINT_KEY,
+    Candidate,
+    Fingerprint,
+    copy_adds,
+    find_duplicates,
+    fingerprint,
+)
 from digest.group import group_articles
 from digest.records import Article, Cleaned, Copy, Digest, GroupItem, RawDocument, Skipped, Topic
 from digest.sources import read_sources
