@@ -10,6 +10,7 @@ and validated by MkDocs. Generated pages are MkDocs "generated" files, so
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import glob
 import json
 import logging
@@ -26,6 +27,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from digest.config import FEEDS_ENV, Config, ConfigError, load_config
+from digest.fetch.opml import opml_document
 from digest.incremental import (
     copy_pages,
     layout_key,
@@ -107,6 +109,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
                 file.inclusion = InclusionLevel.EXCLUDED
                 self.reused.append(file)
             files.append(file)
+        site.files["opml.xml"] = opml_document(self.feeds, created=dt.datetime.fromisoformat(
+            digest.built))  # the build stamp, not the clock: reproducible
         for path, content in site.files.items():
             if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, content=content))
@@ -146,6 +150,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         mkdocs.yml, docs/ and the theme's custom_dir)."""
         server.watch(str(self.feeds.path))
         for source in self.feeds.sources:
+            if not source.path:  # fetched from a URL: nothing on disk to watch
+                continue
             pattern = os.path.join(self.feeds.root, source.path)
             fixed = pattern.split("*", 1)[0].split("?", 1)[0].split("[", 1)[0]
             folder = fixed if os.path.isdir(fixed) else os.path.dirname(fixed)

@@ -103,12 +103,7 @@ def test_every_feed_is_valid_and_links_to_existing_pages(sample_site: Path) -> N
     feeds = sorted([*sample_site.rglob("atom.xml"), *sample_site.rglob("rss.xml"),
                     *sample_site.rglob("feed.json")])
     topics = [p for p in (sample_site / "topics").iterdir() if (p / "index.html").is_file()]
-    followed = [p for p in topics if (p / "atom.xml").is_file()]
-    # the whole digest, and each topic with more than one article
-    assert len(feeds) == 3 * (1 + len(followed))
-    for topic in topics:
-        one = "1 article ·" in (topic / "index.html").read_text("utf-8")
-        assert one != (topic in followed), topic
+    assert len(feeds) == 3 * (1 + len(topics))  # the whole digest and each topic
     entries = 0
     for feed in feeds:
         links = feed_links(feed)
@@ -125,5 +120,5 @@ def test_pages_link_their_feeds_in_the_head(sample_site: Path) -> None:
     for kind, name in (("application/atom+xml", "atom.xml"), ("application/rss+xml", "rss.xml"),
                        ("application/feed+json", "feed.json")):
         assert f'type="{kind}"' in head and f'href="{name}"' in head
-    topic = next(p.parent / "index.html" for p in (sample_site / "topics").glob("*/atom.xml"))
+    topic = next(p for p in (sample_site / "topics").glob("*/index.html"))
     assert 'href="atom.xml"' in topic.read_text("utf-8").split("</head>", 1)[0]

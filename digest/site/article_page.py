@@ -35,7 +35,7 @@ def render(ctx: SiteContext, article: Article, title_index: dict[str, str]) -> s
         title=article.title or "Untitled", description=ctx.one_line(article),
         date=article.date[:10] if parse_day(article.date) else None,
         og_type="article",
-        feeds=ctx.paths.feed_folder(topic.id) if topic and ctx.has_feed(topic) else None)]
+        feeds=ctx.paths.feed_folder(topic.id) if topic else None)]
     out.append(md.heading(1, article.title or "Untitled"))
     meta = [f"**{ctx.date(article.date)}**", md.text(ctx.source_label(article.source))]
     for value in (article.byline, article.agency):

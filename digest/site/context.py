@@ -25,9 +25,6 @@ def by_date_desc(articles: list[Article]) -> list[Article]:
     return sorted(articles, key=lambda a: (a.date or "0000", a.title, a.id), reverse=True)
 
 
-TOPIC_FEED_MIN_ARTICLES = 2
-
-
 @dataclass
 class SiteContext:
     digest: Digest
@@ -46,12 +43,6 @@ class SiteContext:
         """When the digest was built, in the site's locale and time zone."""
         stamp = self.digest.built
         return format_moment(stamp, self.locale, self.config.site.timezone) if stamp else ""
-
-    @staticmethod
-    def has_feed(topic: Topic) -> bool:
-        """Whether a topic gets feeds of its own: a story with one article has nothing
-        to follow yet (and thousands of such feeds would dominate a large build)."""
-        return len(topic.article_ids) >= TOPIC_FEED_MIN_ARTICLES
 
     def date(self, value: str | None) -> str:
         """An ISO date in the site's locale."""

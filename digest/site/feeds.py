@@ -74,7 +74,7 @@ class FeedWriter:
         site = ctx.config.site
         files = self.feeds("", site.title, site.description or site.title, ctx.paths.front,
                            by_date_desc(list(ctx.digest.articles))[:MAX_ENTRIES])
-        for topic in filter(ctx.has_feed, ctx.digest.topics):
+        for topic in ctx.digest.topics:
             folder = ctx.paths.feed_folder(topic.id)
             newest = by_date_desc(topic_articles(ctx, topic))[:MAX_TOPIC_ENTRIES]
             summary = topic.summary[0].text if topic.summary else topic.name

@@ -37,7 +37,7 @@ def render(ctx: SiteContext) -> str:
         skipped = sum(1 for k in digest.skipped if belongs(k.origin, s))
         out.append(f"| {md.text(s.label)} | {s.type} | {kept[s.name]} | {copies[s.name]} | "
                    f"{skipped} | {ctx.date(latest.get(s.name))} |")
-    out.append("")
+    out.append("\n[All feed sources as OPML](opml.xml)\n")
     built = ctx.built_label or "Unknown"
     out.append(f"## Build report\n\nBuilt {md.text(built)}: {len(digest.articles)} articles,"
                f" {len(digest.duplicates)} duplicates merged, {len(digest.topics)} topics,"
@@ -45,5 +45,9 @@ def render(ctx: SiteContext) -> str:
     if digest.skipped:
         out.append("### Skipped inputs\n")
         out += [f"- `{s.origin.replace('`', '')}`: {md.text(s.reason)}" for s in digest.skipped]
+        out.append("")
+    if digest.notices:
+        out.append("### Kept with a note\n")
+        out += [f"- `{s.origin.replace('`', '')}`: {md.text(s.reason)}" for s in digest.notices]
         out.append("")
     return "\n".join(out)

@@ -62,7 +62,7 @@ def render(ctx: SiteContext, topic: Topic) -> dict[str, str]:
     span = (ctx.date(dates[0]) if dates and dates[0] == dates[-1] else
             f"{ctx.date(dates[0])} – {ctx.date(dates[-1])}" if dates else "Undated")
     chunks = [articles[i:i + PAGE_SIZE] for i in range(0, len(articles), PAGE_SIZE)] or [[]]
-    folder = ctx.paths.feed_folder(topic.id) if ctx.has_feed(topic) else None
+    folder = ctx.paths.feed_folder(topic.id)
     pages: dict[str, str] = {}
     for page_no, chunk in enumerate(chunks, start=1):
         page = ctx.paths.topic(topic.id, page_no)
@@ -73,9 +73,8 @@ def render(ctx: SiteContext, topic: Topic) -> dict[str, str]:
                    feeds=folder, search=None if first else {"exclude": True}),
                md.heading(1, topic.name),
                f"*{md.plural(len(articles), 'article')} · {span}*\n"]
-        if first and folder is not None:
-            out.append(feed_links(ctx, page, folder, "Follow this topic") + "\n")
         if first:
+            out.append(feed_links(ctx, page, folder, "Follow this topic") + "\n")
             summary = summary_lines(ctx, page, topic)
             if summary:
                 out += [md.heading(2, "Summary"), *summary, ""]
