@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import yaml
 from markdown_it import MarkdownIt
 
-from digest.config import Config, SiteSettings
+from digest.config import Config, SiteSettings, SourceSettings
 from digest.records import Article, Digest, Topic, TopicSentence
 from digest.site import render_site
 from digest.site import topic_page as tp
@@ -149,3 +150,13 @@ def test_sources_page_counts_each_feeds_skipped_inputs() -> None:
     assert "| The Paper | text | 1 | 0 | 1 | 4 March 2026 |" in page
     assert "| w | jsonl | 0 | 0 | 2 | Undated |" in page
     assert "Built 5 March 2026, 06:00 UTC" in MarkdownIt("commonmark").render(page)
+
+
+def test_article_credits_are_not_repeated() -> None:
+    wire = article(1, byline="Calder Press Agency", agency="calder press agency")
+    cfg = dataclasses.replace(config(), sources=(
+        SourceSettings(name="s", type="jsonl", path="x", title="Calder Press Agency"),))
+    site = render_site(digest_of([wire]), cfg, "/")
+    page = next(v for k, v in site.pages.items() if k.startswith("articles/"))
+    credit_line = next(line for line in page.splitlines() if line.startswith("**"))
+    assert credit_line.count("Calder Press Agency") == 1

@@ -37,9 +37,14 @@ def render(ctx: SiteContext, article: Article, title_index: dict[str, str]) -> s
         og_type="article",
         feeds=ctx.paths.feed_folder(topic.id) if topic else None)]
     out.append(md.heading(1, article.title or "Untitled"))
-    meta = [f"**{ctx.date(article.date)}**", md.text(ctx.source_label(article.source))]
-    for value in (article.byline, article.agency):
-        if value:
+    meta = [f"**{ctx.date(article.date)}**"]
+    # a wire story's byline is often its agency, and its agency the source: say each once
+    credits = dict.fromkeys(v.strip() for v in (ctx.source_label(article.source),
+                                                 article.byline, article.agency) if v.strip())
+    seen: set[str] = set()
+    for value in credits:
+        if value.casefold() not in seen:
+            seen.add(value.casefold())
             meta.append(md.text(value))
     if article.url:
         meta.append(md.external_link("Original article", article.url))

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from fnmatch import fnmatch
 
-from digest.config import SourceSettings
+from digest.config import FEED_TYPES, SourceSettings
 from digest.site import markdown as md
 from digest.site.context import SiteContext
 
@@ -37,7 +37,9 @@ def render(ctx: SiteContext) -> str:
         skipped = sum(1 for k in digest.skipped if belongs(k.origin, s))
         out.append(f"| {md.text(s.label)} | {s.type} | {kept[s.name]} | {copies[s.name]} | "
                    f"{skipped} | {ctx.date(latest.get(s.name))} |")
-    out.append("\n[All feed sources as OPML](opml.xml)\n")
+    out.append("")
+    if any(s.url and s.type in FEED_TYPES for s in ctx.config.sources):
+        out.append("[All feed sources as OPML](opml.xml)\n")
     built = ctx.built_label or "Unknown"
     out.append(f"## Build report\n\nBuilt {md.text(built)}: {len(digest.articles)} articles,"
                f" {len(digest.duplicates)} duplicates merged, {len(digest.topics)} topics,"
