@@ -21,6 +21,7 @@ from typing import Any, TextIO
 import click
 
 from digest.config import FEEDS_ENV, ConfigError
+from digest.text import paragraphs
 
 log = logging.getLogger("digest")
 
@@ -49,8 +50,7 @@ def body_of(obj: dict[str, Any]) -> list[str]:
     body = obj.get("body")
     if isinstance(body, list):
         return [p for p in body if isinstance(p, str) and p.strip()]
-    text = obj.get("text") or ""
-    return [p.strip() for p in str(text).split("\n\n") if p.strip()]
+    return paragraphs(str(obj.get("text") or ""))
 
 
 def _id(obj: dict[str, Any], number: int) -> str:
@@ -180,8 +180,7 @@ def build(feeds: str, mkdocs_file: str | None, site_dir: str | None, jobs: int |
     except MkDocsException as exc:
         raise click.ClickException(f"{exc} (the previous site is unchanged)") from None
     d = plugin.digest
-    for s in d.skipped:
-        click.echo(f"skipped {s.origin}: {s.reason}", err=True)
+    # each skipped input was already named on the terminal by the plugin's warning
     if strict and d.skipped:
         shutil.rmtree(staging, ignore_errors=True)
         raise click.ClickException(

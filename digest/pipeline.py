@@ -35,6 +35,7 @@ from digest.group import group_articles
 from digest.records import Article, Cleaned, Copy, Digest, GroupItem, RawDocument, Skipped, Topic
 from digest.sources import read_sources
 from digest.summarize import summarize, summarize_topic
+from digest.text import paragraphs
 
 log = logging.getLogger("digest")
 
@@ -87,8 +88,7 @@ def from_fields(fields: Mapping[str, Any]) -> Cleaned:
             return ()
         return tuple(v.strip() for v in value if isinstance(v, str) and v.strip())
 
-    body = strings("body") or tuple(
-        p.strip() for p in re.split(r"\n\s*\n", string("text")) if p.strip())
+    body = strings("body") or tuple(paragraphs(string("text")))
     date_match = _ISO_DATE.match(string("date"))
     return Cleaned(title=string("title"), standfirst=string("standfirst"),
                    date=date_match.group(1) if date_match else None, byline=string("byline"),

@@ -21,6 +21,14 @@ STOP_WORDS = frozenset(
 )
 
 
+_BLANK_LINE = re.compile(r"\n\s*\n")
+
+
+def paragraphs(text: str) -> list[str]:
+    """Paragraphs of a plain text: blocks separated by blank lines, stripped, none empty."""
+    return [p.strip() for p in _BLANK_LINE.split(text) if p.strip()]
+
+
 def words(text: str) -> list[str]:
     """Lower-cased word tokens (letters and digits, inner apostrophes kept)."""
     return [w.lower() for w in _WORD.findall(text)]
