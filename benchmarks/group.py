@@ -17,7 +17,8 @@ title+body baseline, on
 
 ``--refit`` also prints the logistic fit on all of DEV (the source of the
 shipped defaults); ``--scale N`` times grouping N articles made from disjoint
-copies of DEV.
+copies of DEV, with and without the per-article features computed beforehand
+(as the pipeline passes them from its cache).
 
     nice python benchmarks/group.py [--refit] [--scale 20000]
 """
@@ -34,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from digest.group import DateGuard, group_articles, group_indices
+from digest.group import DateGuard, group_articles, group_indices, item_features
 from digest.group.cluster import labels_of, louvain
 from digest.group.evidence import PairFeatures, Weights, close_pair_rate, pair_features
 from digest.group.links import resolve_links
@@ -295,8 +296,15 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         topics_out = group_articles(big)
         spent = time.perf_counter() - start
+        start = time.perf_counter()
+        features = [item_features(item.title, item.text) for item in big]
+        per_item = time.perf_counter() - start
+        start = time.perf_counter()
+        same = group_articles(big, features) == topics_out
+        given = time.perf_counter() - start
         print(f"\nscale: grouped {len(big)} articles into {len(topics_out)} topics "
-              f"in {spent:.1f} s")
+              f"in {spent:.1f} s; of it per-article features {per_item:.1f} s "
+              f"(grouping given them: {given:.1f} s, same topics: {same})")
     return 0
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -163,11 +162,12 @@ def build(feeds: str, mkdocs_file: str | None, site_dir: str | None, jobs: int |
     from mkdocs.exceptions import MkDocsException
 
     from digest.incremental import read_ledger, write_ledger
-    from digest.publish import staging_dir, swap_in
+    from digest.publish import discard, discard_leftovers, staging_dir, swap_in
 
     cfg = _load(feeds, mkdocs_file, site_dir=site_dir, strict=strict, jobs=jobs,
                 no_cache=no_cache)
     target = Path(cfg.site_dir).resolve()
+    discard_leftovers(target)
     staging = staging_dir(target)
     cfg.site_dir = str(staging)
     plugin = cfg.plugins["digest"]
@@ -179,18 +179,19 @@ def build(feeds: str, mkdocs_file: str | None, site_dir: str | None, jobs: int |
         mkdocs_build(cfg)
     except MkDocsException as exc:
         raise click.ClickException(f"{exc} (the previous site is unchanged)") from None
-    d = plugin.digest
+    d = plugin.summary
+    assert d is not None  # set by the plugin in every build that got this far
     # each skipped input was already named on the terminal by the plugin's warning
     if strict and d.skipped:
-        shutil.rmtree(staging, ignore_errors=True)
+        discard(staging, target)
         raise click.ClickException(
             f"{len(d.skipped)} inputs skipped (--strict): the previous site is unchanged")
     swap_in(staging, target)
     write_ledger(target, plugin.page_keys)  # only now: the ledger must describe the live site
     seconds = ", ".join(f"{k} {v:.1f}s" for k, v in plugin.times.seconds.items())
-    click.echo(f"Built {target}: {len(d.articles) + len(d.duplicates)} articles in,"
-               f" {len(d.duplicates)} duplicates merged, {len(d.articles)} published,"
-               f" {len(d.topics)} topics, {len(d.skipped)} inputs skipped ({seconds})", err=True)
+    click.echo(f"Built {target}: {d.articles + d.duplicates} articles in,"
+               f" {d.duplicates} duplicates merged, {d.articles} published,"
+               f" {d.topics} topics, {len(d.skipped)} inputs skipped ({seconds})", err=True)
     if d.skipped:
         sys.exit(EXIT_SKIPPED)
 
@@ -200,6 +201,7 @@ def _progress_reporter() -> Callable[[str, int, int], None]:
     if sys.stderr.isatty():
         from tqdm import tqdm
 
+        tqdm.monitor_interval = 0  # no monitor thread: the site renderers fork only alone
         bars: dict[str, tqdm] = {}
 
         def bar(stage: str, done: int, total: int) -> None:

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from digest.cache import Cache, key_for
-from digest.clean import clean_text, learn_furniture
+from digest.clean import clean_text
+from digest.clean.furniture import PageLines, learn_from_pages, read_page
 from digest.config import Config
 from digest.dedupe import (
     FINGERPRINT_KEY,
@@ -31,7 +32,7 @@ from digest.dedupe import (
     find_duplicates,
     fingerprint,
 )
-from digest.group import group_articles
+from digest.group import ItemFeatures, group_articles, item_features
 from digest.records import Article, Cleaned, Copy, Digest, GroupItem, RawDocument, Skipped, Topic
 from digest.sources import read_sources
 from digest.summarize import summarize, summarize_topic
@@ -209,13 +210,17 @@ def build_digest(config: Config, *, jobs: int | None = None, executor: Executor 
     """Run every stage over the sources in ``config`` and return the digest.
 
     With the cache, per-article results are reused by content, and the
-    corpus-wide results (furniture, topics) whenever their inputs are unchanged:
-    the digest is the same as without the cache.
+    corpus-wide results (furniture, topics, topic summaries) whenever their
+    inputs are unchanged: the digest is the same as without the cache. Entries
+    made by older stage code are deleted after a build.
     """
     times = times or StageTimes()
     store = Cache(config.cache) if (use_cache and config.cache) else None
     try:
-        return _build(config, store, jobs, executor, now, times, progress)
+        digest = _build(config, store, jobs, executor, now, times, progress)
+        if store:
+            store.prune()
+        return digest
     finally:
         if store:
             store.close()
@@ -226,8 +231,7 @@ def _build(config: Config, store: Cache | None, jobs: int | None, executor: Exec
            progress: Progress | None) -> Digest:
     with times.timed("sources"):
         docs, skipped, notices = read_sources(config)
-        furniture = _reuse(store, ("furniture", [(d.source, d.text) for d in docs if d.text]),
-                           lambda: learn_source_furniture(docs))
+        furniture = learn_source_furniture(docs, store)
     n = config.summary_sentences
     with times.timed("clean+summarize"):
         results = _cached_process(store, docs, furniture, n, executor, jobs, progress)
@@ -254,9 +258,10 @@ def _build(config: Config, store: Cache | None, jobs: int | None, executor: Exec
     with times.timed("group"):
         items = group_items(kept, duplicates)
         by_id = {a.id: a for a in kept}
-        topics = _reuse(store, ("topics", items, config.topic_summary_sentences),
-                        lambda: summarize_topics(group_articles(items), by_id,
-                                                 config.topic_summary_sentences))
+        topics = _reuse(store, "topics", items,
+                        lambda: group_articles(items, cached_group_features(store, items)))
+    with times.timed("topic summaries"):
+        topics = _cached_topic_summaries(store, topics, by_id, config.topic_summary_sentences)
         topic_of = {i: t.id for t in topics for i in t.article_ids}
         kept = [replace(a, topic=topic_of.get(a.id)) for a in kept]
         duplicates = [replace(d, topic=topic_of.get(d.duplicate_of or "")) for d in duplicates]
@@ -266,17 +271,56 @@ def _build(config: Config, store: Cache | None, jobs: int | None, executor: Exec
                   built)
 
 
-def _reuse(store: Cache | None, inputs: Any, compute: Callable[[], Any]) -> Any:
-    """A corpus-wide result from the cache when its inputs are unchanged, else computed."""
+def cached_group_features(store: Cache | None, items: Sequence[GroupItem]
+                          ) -> list[ItemFeatures]:
+    """Each item's per-article grouping features, from the cache by its title and text
+    when there, else computed (and kept): a new day's grouping tokenises only new articles."""
+    keys = [key_for("group features", item.title, item.text) for item in items]
+    return _cached_each(store, keys, lambda i: item_features(items[i].title, items[i].text))
+
+
+def _cached_each(store: Cache | None, keys: Sequence[str],
+                 compute: Callable[[int], Any]) -> list[Any]:
+    """The value of each key: from the cache, else ``compute(position)`` (then kept)."""
+    found = store.get_many(keys) if store else {}
+    new: dict[str, Any] = {}
+    out: list[Any] = []
+    for i, key in enumerate(keys):
+        if key not in found and key not in new:
+            new[key] = compute(i)
+        out.append(found[key] if key in found else new[key])
+    if store and new:
+        store.put_many(new)
+    return out
+
+
+def _reuse(store: Cache | None, kind: str, inputs: Any, compute: Callable[[], Any]) -> Any:
+    """A corpus-wide result from the cache when its inputs are unchanged, else computed.
+
+    One result of each ``kind`` is kept: the newest.
+    """
     if store is None:
         return compute()
-    key = key_for("corpus", inputs)
-    found = store.get_many([key])
-    if key in found:
-        return found[key]
+    key = key_for(kind, inputs)
+    hit, value = store.get_slot(kind, key)
+    if hit:
+        return value
     value = compute()
-    store.put_many({key: value})
+    store.put_slot(kind, key, value)
     return value
+
+
+def _cached_topic_summaries(store: Cache | None, topics: Sequence[Topic],
+                            articles: Mapping[str, Article], sentences: int) -> list[Topic]:
+    """:func:`summarize_topics`, reusing each topic's summary while its articles are unchanged.
+
+    A new article touches one topic: only that topic is summarised again.
+    """
+    keys = [key_for("topic summary", sentences,
+                    [(i, articles[i].text) for i in t.article_ids]) for t in topics]
+    summaries = _cached_each(store, keys, lambda k: summarize_topics(
+        topics[k:k + 1], articles, sentences)[0].summary)
+    return [replace(t, summary=s) for t, s in zip(topics, summaries, strict=True)]
 
 
 def build_time() -> dt.datetime:
@@ -287,13 +331,20 @@ def build_time() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def learn_source_furniture(docs: Iterable[RawDocument]) -> dict[str, frozenset[str]]:
-    """Lines that recur across one source's files, learned per source."""
-    texts: dict[str, list[str]] = defaultdict(list)
-    for doc in docs:
-        if doc.text:
-            texts[doc.source].append(doc.text)
-    return {source: learn_furniture(t) for source, t in texts.items()}
+def learn_source_furniture(docs: Iterable[RawDocument],
+                           store: Cache | None = None) -> dict[str, frozenset[str]]:
+    """Lines that recur across one source's files, learned per source.
+
+    Each page's part of the learning is kept in ``store`` by the page's text, so a
+    new day's files cost only their own reading and the (fast) per-source count.
+    """
+    texts = [doc for doc in docs if doc.text]
+    keys = [key_for("furniture lines", doc.text) for doc in texts]
+    pages: dict[str, list[PageLines]] = defaultdict(list)
+    for doc, page in zip(texts, _cached_each(store, keys, lambda i: read_page(texts[i].text)),
+                         strict=True):
+        pages[doc.source].append(page)
+    return {source: learn_from_pages(p) for source, p in pages.items()}
 
 
 def _cached_process(store: Cache | None, docs: Sequence[RawDocument],
@@ -302,7 +353,7 @@ def _cached_process(store: Cache | None, docs: Sequence[RawDocument],
                     progress: Progress | None) -> list[Processed]:
     furniture_keys = {s: key_for(sorted(f)) for s, f in furniture.items()}
     keys = [key_for(doc.id, doc.source, doc.origin, doc.priority, doc.text,
-                    sorted(doc.fields.items()) if doc.fields else (),
+                    doc.fields,
                     furniture_keys.get(doc.source, ""), n, FINGERPRINT_KEY) for doc in docs]
     found = store.get_many(keys) if store else {}
     todo = [i for i, k in enumerate(keys) if k not in found]

@@ -15,6 +15,7 @@ import glob
 import json
 import logging
 import os
+import time
 from pathlib import Path
 
 from mkdocs.config import base
@@ -37,7 +38,7 @@ from digest.incremental import (
     reusable,
 )
 from digest.pipeline import Progress, StageTimes, build_digest
-from digest.records import Digest, to_json
+from digest.records import BuildSummary, to_json
 from digest.site import NAV_PAGES, render_site
 from digest.site.dates import build_stamp, parse_day
 from digest.site.feeds import FEED_FILES
@@ -55,15 +56,16 @@ class DigestPluginConfig(base.Config):
 
 class DigestPlugin(BasePlugin[DigestPluginConfig]):
     feeds: Config
-    digest: Digest | None = None
+    summary: BuildSummary | None = None  # of the last build (the digest itself is let go)
     progress: Progress | None = None  # set by `digest build` to draw progress bars
     # incremental rendering (digest.incremental), driven by `digest build`: the live site and
     # its ledger going in, each published page's key coming out (empty: every page rendered)
     previous_site: Path | None = None
     previous_keys: dict[str, list[object]] = {}  # replaced, never mutated
     page_keys: dict[str, str] = {}  # replaced, never mutated
-    reused: list[File] = []  # pages copied from the previous site in this build
+    reused: list[File] = []  # pages and feed files copied from the previous site in this build
     times: StageTimes
+    mkdocs_start = 0.0  # when MkDocs took over from on_files: its own time is reported too
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base_dir = Path(config.config_file_path or ".").resolve().parent
@@ -89,9 +91,11 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         dates = [a.date for a in (*digest.articles, *digest.duplicates)]
         # the build time comes from the data (or SOURCE_DATE_EPOCH), never the clock,
         # so two builds of the same inputs give the same bytes
-        self.digest = digest = dataclasses.replace(digest, built=build_stamp(dates))
+        digest = dataclasses.replace(digest, built=build_stamp(dates))
+        self.summary = BuildSummary.of(digest)
         with self.times.timed("pages"):
-            site = render_site(digest, self.feeds, config.site_url or "/")
+            site = render_site(digest, self.feeds, config.site_url or "/",
+                               jobs=self.config.jobs or os.cpu_count() or 1)
         self._footer(config, files)
         layout = layout_key(config)
         keys: dict[str, str] = {}
@@ -112,14 +116,21 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         site.files["opml.xml"] = opml_document(self.feeds, created=dt.datetime.fromisoformat(
             digest.built))  # the build stamp, not the clock: reproducible
         for path, content in site.files.items():
-            if files.get_file_from_path(path) is None:
-                files.append(File.generated(config, path, content=content))
+            if files.get_file_from_path(path) is not None:
+                continue
+            file = File.generated(config, path, content=content)
+            key = keys[file.dest_uri] = page_key(content, "file")
+            if self.previous_site is not None and reusable(
+                    self.previous_keys, self.previous_site, file.dest_uri, key):
+                file.inclusion = InclusionLevel.EXCLUDED  # linked from the previous site
+                self.reused.append(file)
+            files.append(file)
         self.page_keys = keys
+        self.mkdocs_start = time.perf_counter()
         return files
 
     def _footer(self, config: MkDocsConfig, files: Files) -> None:
         """What the theme's footer shows: the build date, the sources, the feeds."""
-        assert self.digest is not None
         site = self.feeds.site
         labels = [s.label for s in self.feeds.sources]
         named = ", ".join(labels[:FOOTER_SOURCES])
@@ -138,10 +149,10 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
                          files: Files) -> str:
         """Date each page from the data (an article's own date, else the build date), so
         the sitemap and its gzip copy do not depend on the day of the build."""
-        if self.digest is not None:
+        if self.summary is not None:
             own = page.meta.get("date")
             day = parse_day(own if isinstance(own, str) else None)
-            page.update_date = day.isoformat() if day else self.digest.built[:10]
+            page.update_date = day.isoformat() if day else self.summary.built[:10]
         return markdown
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig,
@@ -165,23 +176,25 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         It stays out of the site itself so that two builds of the same inputs
         publish byte-identical sites.
         """
-        if self.digest is None:
+        if self.summary is None:
             return
         site_dir = Path(config.site_dir)
         if self.previous_site is not None and self.reused:
             copy_pages(self.previous_site, site_dir, [f.dest_uri for f in self.reused])
-        urls = {f.url for f in self.reused}
+        urls = {f.url for f in self.reused if f.is_documentation_page()}
         merge_search_index(self.previous_site, site_dir, urls)
         merge_sitemap(self.previous_site, site_dir, urls, config.site_url or "")
-        d = self.digest
+        self.times.seconds["mkdocs"] = time.perf_counter() - self.mkdocs_start
+        d = self.summary
         report = {
             "built": d.built,
-            "articles": len(d.articles),
-            "duplicates": len(d.duplicates),
-            "topics": len(d.topics),
+            "articles": d.articles,
+            "duplicates": d.duplicates,
+            "topics": d.topics,
             "skipped": to_json(d.skipped),
             "notices": to_json(d.notices),
-            "pages_reused": len(self.reused),
+            "pages_reused": len(urls),
+            "files_reused": len(self.reused) - len(urls),
             "seconds": {k: round(v, 3) for k, v in self.times.seconds.items()},
         }
         Path(config.site_dir).resolve().parent.joinpath(REPORT_FILE).write_text(

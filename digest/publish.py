@@ -5,6 +5,11 @@ with it in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``; elsewhere two
 renames, with the old site restored if the second fails). A build killed at any
 moment before the exchange leaves the previous site untouched; a stale staging
 folder from such a build is removed by the next one.
+
+The site swapped out is renamed aside and deleted by a detached child process:
+deleting tens of thousands of files is then off the build's critical path. A
+folder left half-deleted (the machine stopped first) is handed to a new child
+by the next build.
 """
 
 from __future__ import annotations
@@ -13,8 +18,12 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+import subprocess
+import sys
+import uuid
 from pathlib import Path
 
+_DISCARDED = ".discarded-"
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
@@ -23,8 +32,28 @@ def staging_dir(site_dir: Path) -> Path:
     """The folder a new build of ``site_dir`` is written to, emptied of any earlier attempt."""
     staging = site_dir.with_name(f".{site_dir.name}.building")
     if staging.exists():
-        shutil.rmtree(staging)
+        discard(staging, site_dir)
     return staging
+
+
+def discard(folder: Path, site_dir: Path) -> None:
+    """Rename ``folder`` aside and delete it in a detached child process (never waited for)."""
+    doomed = site_dir.with_name(f".{site_dir.name}{_DISCARDED}{uuid.uuid4().hex[:12]}")
+    os.rename(folder, doomed)
+    _delete_detached(doomed)
+
+
+def discard_leftovers(site_dir: Path) -> None:
+    """Hand any discarded folder a stopped machine left beside ``site_dir`` to a new child."""
+    for folder in site_dir.parent.glob(f".{site_dir.name}{_DISCARDED}*"):
+        _delete_detached(folder)
+
+
+def _delete_detached(folder: Path) -> None:
+    code = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+    subprocess.Popen([sys.executable, "-c", code, str(folder)], start_new_session=True,
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -41,12 +70,12 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def swap_in(staging: Path, site_dir: Path) -> None:
-    """Make ``staging`` the site at ``site_dir`` and delete the previous site."""
+    """Make ``staging`` the site at ``site_dir``; the previous site is :func:`discard`-ed."""
     if not site_dir.exists():
         os.rename(staging, site_dir)
         return
     if _exchange(staging, site_dir):
-        shutil.rmtree(staging)  # now holds the previous site
+        discard(staging, site_dir)  # staging now holds the previous site
         return
     previous = site_dir.with_name(f".{site_dir.name}.previous")
     if previous.exists():
@@ -57,4 +86,4 @@ def swap_in(staging: Path, site_dir: Path) -> None:
     except OSError:
         os.rename(previous, site_dir)
         raise
-    shutil.rmtree(previous)
+    discard(previous, site_dir)

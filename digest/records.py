@@ -141,6 +141,24 @@ class Digest:
     built: str = ""  # ISO timestamp of the build
 
 
+@dataclass(frozen=True)
+class BuildSummary:
+    """What a build made, without the articles: the report and the closing line need no more,
+    and the site build need not hold every article in memory while MkDocs renders."""
+
+    built: str
+    articles: int  # published (canonical) articles
+    duplicates: int
+    topics: int
+    skipped: tuple[Skipped, ...] = ()
+    notices: tuple[Skipped, ...] = ()
+
+    @classmethod
+    def of(cls, digest: Digest) -> BuildSummary:
+        return cls(digest.built, len(digest.articles), len(digest.duplicates),
+                   len(digest.topics), digest.skipped, digest.notices)
+
+
 def to_json(record: Any) -> Any:
     """A record (or tuple/list of records) as plain JSON-ready values."""
     if dataclasses.is_dataclass(record) and not isinstance(record, type):

@@ -122,9 +122,12 @@ def test_bad_input_is_reported_and_good_input_is_published(tmp_path: Path) -> No
     assert {"board-orders-survey-of-grain-quay", "quay-survey-to-take-six-weeks",
             "quay-wall-survey-begins", "grain-quay-sale-on-hold", "cafe-owners-back-quay-plan",
             "fishermens-co-op-bids-for-quay", "quay-survey-firm-named"} <= published
-    sources_page = (site / "sources" / "index.html").read_text("utf-8")
-    for origin in skipped:
-        assert origin in sources_page
+    report_page = (site / "report" / "index.html").read_text("utf-8")
+    for origin, reason in skipped.items():
+        assert origin in report_page and reason.split(":")[0] in report_page
+    for origin in notices:
+        assert origin in report_page
+    assert "report/" in (site / "sources" / "index.html").read_text("utf-8")
 
 
 def test_strict_keeps_the_previous_site(tmp_path: Path) -> None:
@@ -196,3 +199,22 @@ def test_incremental_rebuild_equals_a_full_build(tmp_path: Path) -> None:
     incremental = tree_hash(project / "site")
     assert digest_build(project, "--no-cache", "--site-dir", "full").returncode == 0
     assert tree_hash(project / "full") == incremental
+
+
+def test_replaced_sites_are_deleted_off_the_critical_path(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    assert digest_build(project).returncode == 0
+    # a site discarded by a build whose machine stopped before its child finished
+    leftover = project / ".site.discarded-stopped"
+    (leftover / "articles").mkdir(parents=True)
+    (leftover / "articles" / "index.html").write_text("old", "utf-8")
+    assert digest_build(project).returncode == 0
+    assert (project / "site" / "index.html").is_file()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        left = [p.name for p in project.iterdir() if p.name.startswith(".site.")
+                and p.name != ".site.pages.json"]
+        if not left:
+            break
+        time.sleep(0.2)
+    assert left == []  # the replaced site and the leftover are gone; no staging folder stays

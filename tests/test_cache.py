@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import sqlite3
 from pathlib import Path
 
+import pytest
+
+import digest.cache
 from digest.cache import Cache, key_for
 
 
@@ -27,6 +32,49 @@ def test_keys_differ_when_any_part_differs() -> None:
 def test_unreadable_entries_are_misses(tmp_path: Path) -> None:
     path = tmp_path / "cache.sqlite"
     with Cache(path) as cache:
-        cache.db.execute("INSERT INTO results VALUES (?, ?)", ("k", b"not a pickle"))
+        cache.db.execute("INSERT INTO results (key, value) VALUES (?, ?)", ("k", b"not a pickle"))
         cache.db.commit()
         assert cache.get_many(["k"]) == {}
+
+
+def test_keys_follow_values_not_objects() -> None:
+    @dataclasses.dataclass(frozen=True)
+    class Item:
+        name: str
+        tags: tuple[str, ...]
+
+    a = Item("x", ("".join(["t", "ag"]), "tag"))  # equal strings, different objects
+    assert key_for([a], {"k": 1, "j": 2}, {3, 1}) == key_for([Item("x", ("tag", "tag"))],
+                                                              {"j": 2, "k": 1}, {1, 3})
+    assert key_for(Item("x", ())) != key_for(Item("x", ("",)))
+    assert key_for(("ab", "c")) != key_for(("a", "bc"))
+    assert key_for(1) != key_for("1") != key_for(b"1")
+    assert key_for(dt.date(2026, 3, 1)) == key_for(dt.date(2026, 3, 1))
+
+
+def test_slots_keep_one_result_and_prune_drops_older_code(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    with Cache(tmp_path / "cache.sqlite") as cache:
+        cache.put_slot("topics", "monday", ["a"])
+        cache.put_slot("topics", "tuesday", ["a", "b"])
+        assert cache.get_slot("topics", "tuesday") == (True, ["a", "b"])
+        assert cache.get_slot("topics", "monday") == (False, None)
+        cache.put_many({key_for("article", 1): "old code's result"})
+        count = cache.db.execute("SELECT COUNT(*) FROM results").fetchone()[0]
+        assert count == 2  # one slot, one entry
+        monkeypatch.setattr(digest.cache, "code_version", lambda: "a newer version")
+        cache.put_many({key_for("article", 1): "new code's result"})
+        assert cache.prune() == 2
+        assert cache.get_many([key_for("article", 1)]) == {
+            key_for("article", 1): "new code's result"}
+
+
+def test_a_cache_file_without_versions_is_upgraded(tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE results (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+        db.execute("INSERT INTO results VALUES ('k', x'00')")
+    with Cache(path) as cache:
+        assert cache.prune() == 1
+        cache.put_many({"k": 1})
+        assert cache.get_many(["k"]) == {"k": 1}

@@ -3,21 +3,42 @@
 from __future__ import annotations
 
 import json
+import pickle
 import re
 import sys
+from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
+import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digest.group import group_articles
+from digest.group import group_articles, group_indices, item_features
 from digest.group.cluster import DateGuard, average_linkage
-from digest.group.evidence import Weights, close_pair_rate, same_days_bonus
+from digest.group.evidence import (
+    Weights,
+    close_pair_rate,
+    pair_table,
+    probabilities,
+    probability,
+    same_days_bonus,
+)
+from digest.group.features import ItemFeatures, term_counts, token_hash
 from digest.group.links import TitleIndex, popularity_weight, resolve_links
 from digest.group.naming import timeline, topic_id
-from digest.group.similarity import article_names, tfidf_matrix, top_neighbours
+from digest.group.neighbours import row_dots, top_k_per_row
+from digest.group.similarity import (
+    article_names,
+    article_terms,
+    name_tokens,
+    tfidf_matrix,
+    top_neighbours,
+    word_tokens,
+)
 from digest.records import GroupItem
+from digest.text import STOP_WORDS, words
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -95,6 +116,82 @@ def test_names_skip_sentence_starts_and_numbers_unless_asked() -> None:
     names = article_names(doc)
     assert names == ["aceh", "aceh"]
     assert "24" in article_names(doc, numbers=True)
+
+
+def test_fast_tokens_equal_the_plain_ones() -> None:
+    texts = ["The quake hit Aceh. Rescuers found 24 dead in Aceh.", "İstanbul ΟΔΟΣ.Α x_y",
+             '  Obama-Biden met. "Merkel" said: U.S. Army 3.5Abc 5.Ab x.Abc   Big', QUAKE_A,
+             "A I an O'Neill’s Île-de-France", "ALL CAPS HEADLINE"]
+    for text in texts:
+        assert word_tokens(text) == words(text)
+        doc = item("x", text[:20], text)
+        assert term_counts(doc.title, doc.text) == Counter(article_terms(doc))
+        for numbers in (False, True):
+            reference = _names_by_scanning(text, numbers)
+            assert name_tokens(text, numbers) == reference
+
+
+def _names_by_scanning(text: str, numbers: bool) -> list[str]:
+    """Names found match by match, as the stage first did (a reference for name_tokens)."""
+    if text.isupper():
+        return []
+    names: list[str] = []
+    opening = len(text) - len(text.lstrip())
+    for match in re.finditer(r"(?<![\w'’])([A-Z][\w'’.-]*[\w]|\d[\d.,:-]*\d|\d)", text):
+        token, start = match.group(1), match.start()
+        before = text[max(0, start - 3) : start].rstrip()
+        if (token[0].isdigit() and not numbers) or start == opening or (
+                before and before[-1] in '.!?:;"“”'):
+            continue
+        folded = token.lower().strip(".-")
+        if folded and folded not in STOP_WORDS and len(folded) > 1 or folded.isdigit():
+            names.extend(words(folded) or [folded])
+    return names
+
+
+def test_item_features_pack_the_term_and_name_counts_by_stable_hash() -> None:
+    doc = corpus()[0]
+    f = item_features(doc.title, doc.text)
+    hashes, counts = f.term_arrays()
+    expected = Counter(article_terms(doc))
+    assert list(hashes) == sorted(hashes) and len(hashes) == len(expected)
+    assert dict(zip(hashes.tolist(), counts.tolist(), strict=True)) == {
+        token_hash(t): c for t, c in expected.items()}
+    names, name_counts = f.name_arrays()
+    assert sorted(names.tolist()) == sorted(token_hash(t) for t in set(article_names(doc)))
+    assert token_hash("aceh") == 0x239e24439a845697  # the same in every process and run
+    assert pickle.loads(pickle.dumps(f)) == f and isinstance(f, ItemFeatures)
+
+
+def test_top_k_per_row_matches_a_plain_sort_including_ties() -> None:
+    rng = np.random.default_rng(3)
+    for _ in range(40):
+        m, width, k = rng.integers(1, 8), rng.integers(1, 30), rng.integers(1, 8)
+        values = rng.choice([-1.0, 0.0, 0.2, 0.5, 0.5, 0.7, 1.0], size=(m, width))
+        values += rng.choice([0.0, 0.0, 0.0, 1e-3], size=(m, width)) * rng.random((m, width))
+        columns = np.stack([rng.permutation(100)[:width] for _ in range(m)])
+        vals, cols = top_k_per_row(values, columns, int(k))
+        for r in range(m):
+            plain = sorted((-v, c) for v, c in zip(values[r], columns[r], strict=True) if v > 0)
+            got = [(-v, c) for v, c in zip(vals[r], cols[r], strict=True) if v > 0]
+            assert got == plain[:k]
+    # the k-th value ties with values the partition may leave out: the lower columns win
+    tied = np.array([[0.5, 0.5, 0.9, 0.5, 0.5, 0.2], [0.1, 0.3, 0.3, 0.3, 0.3, 0.0]])
+    columns = np.array([[7, 3, 9, 1, 5, 0], [0, 8, 6, 4, 2, 1]])
+    vals, cols = top_k_per_row(tied, columns, 3)
+    assert cols.tolist() == [[9, 1, 3], [2, 4, 6]]
+    assert vals.tolist() == [[0.9, 0.5, 0.5], [0.3, 0.3, 0.3]]
+
+
+def test_row_dots_equal_sparse_products() -> None:
+    rng = np.random.default_rng(5)
+    x = sp.random(40, 30, density=0.2, format="csr", random_state=7)
+    x.data = rng.random(x.nnz)
+    left = np.sort(rng.integers(0, 40, 300))
+    right = rng.integers(0, 40, 300)
+    dense = x.toarray()
+    assert np.allclose(row_dots(x, left, right, block_rows=3),
+                       (dense[left] * dense[right]).sum(axis=1), rtol=1e-12, atol=0)
 
 
 def test_top_neighbours_are_bounded_sorted_and_exclude_self() -> None:
@@ -208,6 +305,38 @@ def test_topics_have_timelines_names_and_stable_ids_as_they_grow() -> None:
         assert topic.id == before[topic.article_ids[0]].id
     aceh = next(t for t in after if "a1" in t.article_ids)
     assert "Aceh" in aceh.name
+
+
+def test_features_given_give_the_same_topics_and_probabilities() -> None:
+    items = corpus()
+    features = [item_features(x.title, x.text) for x in items]
+    assert group_articles(items, features) == group_articles(items)
+    assert group_indices(items, features=features) == group_indices(items)
+    with pytest.raises(ValueError):
+        group_articles(items, features[:-1])
+
+
+def test_vectorised_probabilities_equal_the_per_pair_ones() -> None:
+    items = corpus()
+    table = pair_table(items, resolve_links(items))
+    w = Weights()
+    for bonus in (None, 1.5):
+        probs = probabilities(table, w, bonus)
+        for p in range(len(table.left)):
+            assert probs[p] == pytest.approx(probability(table.features(p), w, bonus), abs=1e-12)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_topics_do_not_depend_on_the_order_of_the_items(rnd) -> None:
+    items = corpus() + [item("lone", "Council approves budget for new harbour depot",
+                             "The council approved the depot budget.", None),
+                        item("copy", "Quake hits Indonesia's Aceh", QUAKE_A, "2013-07-02")]
+    shuffled = list(items)
+    rnd.shuffle(shuffled)
+    assert group_articles(shuffled) == group_articles(items)
+    features = [item_features(x.title, x.text) for x in shuffled]
+    assert group_articles(shuffled, features) == group_articles(items)
 
 
 def test_every_item_lands_in_exactly_one_topic_and_output_is_deterministic() -> None:

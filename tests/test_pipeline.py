@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from concurrent.futures import ProcessPoolExecutor
@@ -10,8 +11,19 @@ from pathlib import Path
 import pytest
 from conftest import copy_project
 
+from digest.cache import Cache
 from digest.config import load_config
-from digest.pipeline import build_digest
+from digest.group import group_articles, item_features
+from digest.pipeline import (
+    _cached_topic_summaries,
+    build_digest,
+    cached_group_features,
+    group_items,
+    learn_source_furniture,
+    summarize_topics,
+)
+from digest.site import parts, render_site
+from digest.sources import read_sources
 
 FIXED = dt.datetime(2026, 3, 15, 6, 0, tzinfo=dt.UTC)
 
@@ -58,3 +70,47 @@ def test_second_run_comes_from_the_cache(project: Path, caplog: pytest.LogCaptur
     assert first == second
     assert any("0 processed" in r.getMessage() for r in caplog.records)
     assert config.cache is not None and config.cache.exists()
+
+
+def test_cached_furniture_and_topic_summaries_equal_fresh_ones(project: Path,
+                                                                tmp_path: Path) -> None:
+    config = load_config(project / "feeds.yaml")
+    fresh = build_digest(config, jobs=1, use_cache=False, now=lambda: FIXED)
+    docs = read_sources(config)[0]
+    with Cache(tmp_path / "cache.sqlite") as store:
+        assert learn_source_furniture(docs, store) == learn_source_furniture(docs)
+        # the second run reads every page's lines from the cache: same furniture
+        assert learn_source_furniture(docs, store) == learn_source_furniture(docs)
+        by_id = {a.id: a for a in fresh.articles}
+        bare = [dataclasses.replace(t, summary=()) for t in fresh.topics]
+        first = _cached_topic_summaries(store, bare, by_id, config.topic_summary_sentences)
+        # an article gains a sentence: only its topic is summarised again
+        changed = fresh.topics[0].article_ids[0]
+        by_id[changed] = dataclasses.replace(
+            by_id[changed], body=(*by_id[changed].body, "A late paragraph was added here."))
+        second = _cached_topic_summaries(store, bare, by_id, config.topic_summary_sentences)
+    assert first == list(fresh.topics)
+    assert second[1:] == first[1:]
+    assert second[0] == summarize_topics(bare[:1], by_id, config.topic_summary_sentences)[0]
+
+
+def test_site_rendered_on_several_processes_equals_one(project: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parts, "PARALLEL_FROM", 0)  # the sample is small: fork anyway
+    config = load_config(project / "feeds.yaml")
+    d = build_digest(config, jobs=1, use_cache=False, now=lambda: FIXED)
+    one = render_site(d, config, "https://t.example/", jobs=1)
+    two = render_site(d, config, "https://t.example/", jobs=2)
+    assert list(two.pages.items()) == list(one.pages.items())
+    assert list(two.files.items()) == list(one.files.items())
+
+
+def test_cached_group_features_give_the_same_topics(project: Path, tmp_path: Path) -> None:
+    config = load_config(project / "feeds.yaml")
+    d = build_digest(config, jobs=1, use_cache=False, now=lambda: FIXED)
+    items = group_items(d.articles, d.duplicates)
+    with Cache(tmp_path / "cache.sqlite") as store:
+        first = cached_group_features(store, items)
+        again = cached_group_features(store, items)  # every one from the cache now
+    assert first == again == [item_features(i.title, i.text) for i in items]
+    assert group_articles(items, again) == group_articles(items)

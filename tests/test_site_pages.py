@@ -7,7 +7,10 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from digest.config import Config, SiteSettings, SourceSettings
@@ -16,6 +19,7 @@ from digest.site import render_site
 from digest.site import topic_page as tp
 from digest.site.article_page import brief_markdown
 from digest.site.dates import build_stamp, format_day, format_moment, format_month
+from digest.site.feeds import entry_html, xml_safe
 from digest.site.tags import build_tags, candidates
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -146,10 +150,15 @@ def test_sources_page_counts_each_feeds_skipped_inputs() -> None:
                                                  Skipped("wire.jsonl:3", "not valid JSON"),
                                                  Skipped("wire.jsonl:9", "not valid JSON")),
                     built="2026-03-05T06:00:00+00:00")
-    page = render_site(digest, cfg, "/").pages["sources.md"]
+    site = render_site(digest, cfg, "/")
+    page = site.pages["sources.md"]
     assert "| The Paper | text | 1 | 0 | 1 | 4 March 2026 |" in page
     assert "| w | jsonl | 0 | 0 | 2 | Undated |" in page
-    assert "Built 5 March 2026, 06:00 UTC" in MarkdownIt("commonmark").render(page)
+    assert "3 inputs skipped" in page and "(report.md)" in page
+    report = MarkdownIt("commonmark").render(site.pages["report.md"])
+    assert "Built 5 March 2026, 06:00 UTC" in report
+    for origin in ("in/a.txt", "wire.jsonl:3", "wire.jsonl:9"):
+        assert f"<code>{origin}</code>" in report
 
 
 def test_article_credits_are_not_repeated() -> None:
@@ -160,3 +169,25 @@ def test_article_credits_are_not_repeated() -> None:
     page = next(v for k, v in site.pages.items() if k.startswith("articles/"))
     credit_line = next(line for line in page.splitlines() if line.startswith("**"))
     assert credit_line.count("Calder Press Agency") == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40), st.lists(st.text(max_size=40), max_size=3))
+def test_feed_entry_html_is_what_markdown_it_makes_of_the_page_markdown(
+        standfirst: str, summary: list[str]) -> None:
+    a = dataclasses.replace(article(0, "2026-03-01"), standfirst=standfirst, summary=tuple(summary))
+    expected = xml_safe(MarkdownIt("commonmark", {"html": False}).render(brief_markdown(a)))
+    assert entry_html(a) == expected
+
+
+def test_topic_index_is_paginated_biggest_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tp, "INDEX_PAGE_SIZE", 2)
+    arts = [article(i, f"2026-03-0{1 + i}", topic=f"topic-{i % 3}") for i in range(6)]
+    topics = tuple(Topic(f"topic-{k}-0123456789", f"Story {k}",
+                         tuple(a.id for a in arts[: k + 1])) for k in range(3))
+    site = render_site(Digest(tuple(arts), topics), config(), "/")
+    first, second = site.pages["topics/index.md"], site.pages["topics/page-2.md"]
+    assert "Story 2" in first and "Story 1" in first and "Story 0" in second
+    assert "[Smaller topics →](page-2.md)" in first
+    assert "[← Bigger topics](index.md)" in second and "Page 2 of 2" in second
+    assert "topics/page-3.md" not in site.pages

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from digest.clean.dates import DATE_HEADER
 from digest.clean.lines import (
@@ -39,8 +41,31 @@ def page_lines(text: str) -> list[str]:
     return lines
 
 
-def learn_furniture(
-    texts: Iterable[str],
+@dataclass(frozen=True)
+class PageLines:
+    """What furniture learning reads of one page: its line keys, and where its prose runs
+    (the first and last sentence-shaped line; ``len(keys)`` and -1 when there is none)."""
+
+    keys: tuple[str, ...]
+    first_prose: int
+    last_prose: int
+
+
+def read_page(text: str) -> PageLines:
+    """One page's part of furniture learning: pure, so it can be cached by the page's text."""
+    keys = tuple(furniture_key(line) for line in page_lines(text))
+    prose_at = [i for i, k in enumerate(keys) if _is_prose(k)]
+    return PageLines(keys, prose_at[0] if prose_at else len(keys),
+                     prose_at[-1] if prose_at else -1)
+
+
+def learn_furniture(texts: Iterable[str], **settings: Any) -> frozenset[str]:
+    """:func:`learn_from_pages` over the pages' texts."""
+    return learn_from_pages((read_page(text) for text in texts), **settings)
+
+
+def learn_from_pages(
+    pages: Iterable[PageLines],
     min_files: int = 5,
     min_share: float = 0.02,
     max_words: int = 40,
@@ -75,17 +100,12 @@ def learn_furniture(
     in_text: set[str] = set()  # keys seen at least once before a page's last prose line
     in_head: Counter[str] = Counter()  # files where the key stands before the first prose line
     n = 0
-    for text in texts:
-        lines = page_lines(text)
-        keys = [furniture_key(line) for line in lines]
-        prose_at = [i for i, k in enumerate(keys) if _is_prose(k)]
-        first_prose = prose_at[0] if prose_at else len(keys)
-        last_prose = prose_at[-1] if prose_at else -1
+    for page in pages:
         seen: set[str] = set()
-        for i, k in enumerate(keys):
-            if i < last_prose:
+        for i, k in enumerate(page.keys):
+            if i < page.last_prose:
                 in_text.add(k)
-            if i < first_prose and k not in seen:
+            if i < page.first_prose and k not in seen:
                 in_head[k] += 1
             if k and k not in seen:
                 seen.add(k)

@@ -6,52 +6,111 @@ similarity (TF-IDF of title and body), shared names, and date agreement;
 average-linkage clustering over the sparse evidence graph, with a date guard
 that keeps twin events apart, cuts it into topics. See ``benchmarks/group.py``
 for the measurements behind the defaults.
+
+The per-article part of the work, :func:`item_features`, depends on one
+article only: a caller may compute it elsewhere (in worker processes, from a
+cache) and pass it in; the result is the same as when it is computed here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from digest.group.cluster import MERGE_AT, DateGuard, average_linkage
-from digest.group.evidence import Weights, pair_features, probability, same_days_bonus
+from digest.group.evidence import Weights, pair_table, probabilities, same_days_bonus
+from digest.group.features import ItemFeatures, features_of, item_features
 from digest.group.links import resolve_links
 from digest.group.naming import centrality, timeline, topic_id, topic_name
 from digest.group.similarity import NEIGHBOURS, day_number
 from digest.records import GroupItem, Topic
 
-__all__ = ["DateGuard", "Weights", "group_articles", "group_indices"]
+__all__ = ["DateGuard", "ItemFeatures", "Weights", "group_articles", "group_indices",
+           "item_features"]
+
+# pairs less likely than this are left out of clustering: each changes a group mean by at
+# most this much (absent pairs count 0), far below the margins merges are decided by
+NEGLIGIBLE = 0.01
+
+
+def _canonical_order(items: Sequence[GroupItem]) -> list[int]:
+    """Indices of the items sorted by content, so that the grouping ignores the input order."""
+    return sorted(range(len(items)), key=lambda i: (
+        items[i].id, items[i].title, items[i].text, items[i].date is None, items[i].date or "",
+        items[i].related))
+
+
+def _pairs(items: Sequence[GroupItem], weights: Weights, merge_at: float, neighbours: int,
+           guard: DateGuard | None, features: Sequence[ItemFeatures] | None,
+           ) -> tuple[list[list[int]], np.ndarray, np.ndarray, np.ndarray]:
+    """(groups, left, right, probability) over the items in their canonical order."""
+    feats = features_of(items, features)
+    links = resolve_links(items, [(f.title_key, f.lead_key) for f in feats])
+    table = pair_table(items, links, neighbours, feats)
+    days = [day_number(item.date) for item in items]  # (pair_table has them as gaps only)
+    prob = probabilities(table, weights, same_days_bonus(days, weights))
+    strong = prob >= NEGLIGIBLE
+    edges = dict(zip(zip(table.left[strong].tolist(), table.right[strong].tolist(), strict=True),
+                     prob[strong].tolist(), strict=True))
+    groups = average_linkage(len(items), edges, merge_at, days, guard)
+    return groups, table.left, table.right, prob
+
+
+def _grouping(items: Sequence[GroupItem], weights: Weights | None, merge_at: float,
+              neighbours: int, guard: DateGuard | None,
+              features: Sequence[ItemFeatures] | None,
+              ) -> tuple[list[list[int]], np.ndarray, np.ndarray, np.ndarray]:
+    """(groups, left, right, probability) in the items' own indices, whatever their order."""
+    order = _canonical_order(items)
+    given = None
+    if features is not None:
+        aligned = features_of(items, features)
+        given = [aligned[i] for i in order]
+    groups, left, right, prob = _pairs([items[i] for i in order], weights or Weights(),
+                                       merge_at, neighbours, guard, given)
+    back = np.asarray(order, dtype=np.int64)
+    groups = sorted(sorted(int(back[i]) for i in group) for group in groups)
+    left, right = back[left], back[right]
+    return groups, np.minimum(left, right), np.maximum(left, right), prob
 
 
 def group_indices(items: Sequence[GroupItem], weights: Weights | None = None,
                   merge_at: float = MERGE_AT, neighbours: int = NEIGHBOURS,
                   guard: DateGuard | None = DateGuard(),  # noqa: B008 (frozen, immutable)
+                  features: Sequence[ItemFeatures] | None = None,
                   ) -> tuple[list[list[int]], dict[tuple[int, int], float]]:
     """Groups of item indices and the pair probabilities they were cut from.
 
-    Every index is in exactly one group; groups and their members are sorted.
+    The probabilities are those of all candidate pairs ``(i, j)``, ``i < j``;
+    pairs below ``NEGLIGIBLE`` are left out of the clustering. Every index is
+    in exactly one group; groups and their members are sorted.
+    The grouping does not depend on the order of the items. ``features`` are
+    the items' :func:`item_features` (aligned with ``items``), computed if not
+    given.
     """
-    weights = weights or Weights()
-    links = resolve_links(items)
-    features = pair_features(items, links, neighbours)
-    days = [day_number(item.date) for item in items]
-    bonus = same_days_bonus(days, weights)
-    edges = {pair: probability(f, weights, bonus) for pair, f in features.items()}
-    return average_linkage(len(items), edges, merge_at, days, guard), edges
+    groups, left, right, prob = _grouping(items, weights, merge_at, neighbours, guard, features)
+    return groups, dict(zip(zip(left.tolist(), right.tolist(), strict=True), prob.tolist(),
+                            strict=True))
 
 
-def group_articles(items: Sequence[GroupItem]) -> list[Topic]:
+def group_articles(items: Sequence[GroupItem],
+                   features: Sequence[ItemFeatures] | None = None) -> list[Topic]:
     """The topics of the items: each item in exactly one topic (singletons allowed).
 
     A topic's ``article_ids`` are its timeline (oldest first, undated last,
     ties by id); its ``id`` is derived from its oldest article, so it stays
     when the topic gains newer articles, and is safe as a file name; its
     ``name`` is the most central member's title. Topics come largest first,
-    ties by id. Deterministic for a given input order and content.
+    ties by id. Deterministic: the same items give the same topics in any
+    order. ``features`` are the items' :func:`item_features` (aligned with
+    ``items``), computed if not given; the topics are the same either way.
     """
     if not items:
         return []
-    groups, edges = group_indices(items)
-    score = centrality(groups, edges)
+    groups, left, right, prob = _grouping(items, None, MERGE_AT, NEIGHBOURS, DateGuard(),
+                                          features)
+    score = centrality(len(items), groups, left, right, prob)
     topics: list[Topic] = []
     for members in groups:
         order = timeline(members, items)

@@ -77,17 +77,8 @@ def average_linkage(n: int, edges: Mapping[tuple[int, int], float],
         total[i][j] = total[i].get(j, 0.0) + w
         total[j][i] = total[j].get(i, 0.0) + w
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
-    heap: list[tuple[float, int, int]] = []
-
-    def push(a: int, b: int) -> None:
-        mean = total[a][b] / (size[a] * size[b])
-        if mean >= merge_at:
-            heapq.heappush(heap, (-mean, min(a, b), max(a, b)))
-
-    for a in range(n):
-        for b in total[a]:
-            if a < b:
-                push(a, b)
+    heap = [(-w, a, b) for a in range(n) for b, w in total[a].items() if a < b and w >= merge_at]
+    heapq.heapify(heap)
     while heap:
         neg_mean, a, b = heapq.heappop(heap)
         if a not in size or b not in size or b not in total[a]:
@@ -107,8 +98,11 @@ def average_linkage(n: int, edges: Mapping[tuple[int, int], float],
         size[a] += size.pop(b)
         dated[a] = sorted(dated[a] + dated.pop(b))
         members[a].extend(members.pop(b))
-        for c in total[a]:
-            push(a, c)
+        pair_size = size[a]
+        for c, w in total[a].items():  # the new group's means (the old entries go stale)
+            mean = w / (pair_size * size[c])
+            if mean >= merge_at:
+                heapq.heappush(heap, (-mean, a, c) if a < c else (-mean, c, a))
     return sorted(sorted(group) for group in members.values())
 
 

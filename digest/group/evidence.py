@@ -15,20 +15,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
+from digest.group.features import ItemFeatures, features_of
 from digest.group.links import Link, popularity_weight
-from digest.group.similarity import (
-    NEIGHBOURS,
-    article_names,
-    article_terms,
-    day_number,
-    tfidf_matrix,
-    top_neighbours,
-)
+from digest.group.neighbours import neighbour_lists, row_dots, without_common_terms
+from digest.group.similarity import NEIGHBOURS, day_number, tfidf_rows
 from digest.records import GroupItem
 
 MAX_CITERS = 50  # a page named by more articles than this is a hub: no co-citation pairs from it
+# terms in more articles than this are left out of the neighbour search (not of the cosines):
+# they are most of the similarity product's work; see the benchmark for the effect on quality
+SEARCH_MAX_DF = 100
 
 
 @dataclass(frozen=True)
@@ -93,47 +90,86 @@ def link_strengths(n: int, links: Sequence[Link]) -> tuple[dict[tuple[int, int],
     return direct, dict(cocited)
 
 
-def pair_features(items: Sequence[GroupItem], links: Sequence[Link],
-                  neighbours: int = NEIGHBOURS) -> dict[tuple[int, int], PairFeatures]:
+@dataclass(frozen=True)
+class PairTable:
+    """The evidence for all candidate pairs, as aligned arrays (pairs ``left < right``, sorted).
+
+    ``gap_days`` is NaN where either article is undated.
+    """
+
+    left: np.ndarray
+    right: np.ndarray
+    text: np.ndarray
+    names: np.ndarray
+    gap_days: np.ndarray
+    link: np.ndarray
+    cocited: np.ndarray
+
+    def features(self, p: int) -> PairFeatures:
+        """The features of pair number ``p``."""
+        gap = float(self.gap_days[p])
+        return PairFeatures(float(self.text[p]), float(self.names[p]),
+                            None if math.isnan(gap) else gap,
+                            float(self.link[p]), float(self.cocited[p]))
+
+
+def pair_table(items: Sequence[GroupItem], links: Sequence[Link],
+               neighbours: int = NEIGHBOURS, features: Sequence[ItemFeatures] | None = None,
+               search_max_df: int | None = SEARCH_MAX_DF) -> PairTable:
     """Features of every candidate pair: text neighbours and linked or co-citing articles.
 
     The number of pairs is at most ``n x neighbours`` plus the link pairs, so
-    the cost is linear in the corpus for bounded related lists.
+    the cost is linear in the corpus for bounded related lists. Neighbours are
+    searched without the terms of more than ``search_max_df`` articles (None:
+    with all terms); the text and name cosines of the pairs are exact.
+    ``features`` are the items' :func:`item_features`, computed if not given.
     """
     n = len(items)
-    if n < 2:
-        return {}
-    terms = tfidf_matrix([article_terms(item) for item in items])
-    names = tfidf_matrix([article_names(item) for item in items])
-    days = [day_number(item.date) for item in items]
+    feats = features_of(items, features)
+    terms = tfidf_rows(*zip(*(f.term_arrays() for f in feats), strict=True)) if n else None
     direct, cocited = link_strengths(n, links)
-    pairs: set[tuple[int, int]] = set(direct) | set(cocited)
-    for i, near in enumerate(top_neighbours(terms, neighbours)):
-        for j, _ in near:
-            pairs.add((min(i, j), max(i, j)))
-    ordered = sorted(pairs)
-    left = np.fromiter((p[0] for p in ordered), dtype=np.int64, count=len(ordered))
-    right = np.fromiter((p[1] for p in ordered), dtype=np.int64, count=len(ordered))
-    text = _row_dots(terms, left, right)
-    name = _row_dots(names, left, right)
-    out: dict[tuple[int, int], PairFeatures] = {}
-    for k, (i, j) in enumerate(ordered):
-        di, dj = days[i], days[j]
-        gap = abs(di - dj) if di is not None and dj is not None else None
-        out[(i, j)] = PairFeatures(float(text[k]), float(name[k]), gap,
-                                   direct.get((i, j), 0.0), cocited.get((i, j), 0.0))
+    keys = [_pair_keys(n, direct), _pair_keys(n, cocited)]
+    if n >= 2 and terms is not None:
+        search = terms if search_max_df is None else without_common_terms(terms, search_max_df)
+        scores, near = neighbour_lists(search, neighbours)
+        found = scores > 0
+        i = np.repeat(np.arange(n), found.sum(axis=1))
+        j = near[found]
+        keys.append(np.minimum(i, j) * n + np.maximum(i, j))
+    ordered = np.sort(np.concatenate(keys))
+    unique = ordered[np.diff(ordered, prepend=-1) != 0]  # keys are >= 0
+    left, right = unique // max(n, 1), unique % max(n, 1)
+    if len(unique):
+        names = tfidf_rows(*zip(*(f.name_arrays() for f in feats), strict=True))
+        text, name = row_dots(terms, left, right), row_dots(names, left, right)
+    else:
+        text = name = np.zeros(0)
+    days = np.array([day_number(item.date) for item in items], dtype=np.float64)
+    return PairTable(left, right, text, name, np.abs(days[left] - days[right]),
+                     _lookup(direct, unique, n), _lookup(cocited, unique, n))
+
+
+def _pair_keys(n: int, pairs: dict[tuple[int, int], float]) -> np.ndarray:
+    return np.fromiter((i * n + j for i, j in pairs), dtype=np.int64, count=len(pairs))
+
+
+def _lookup(values: dict[tuple[int, int], float], keys: np.ndarray, n: int) -> np.ndarray:
+    """The values of the pairs with the (sorted) ``keys``, 0 where absent."""
+    out = np.zeros(len(keys))
+    if values:
+        found = np.searchsorted(keys, _pair_keys(n, values))
+        out[found] = np.fromiter(values.values(), dtype=np.float64, count=len(values))
     return out
 
 
-def _row_dots(x: sp.csr_matrix, left: np.ndarray, right: np.ndarray,
-              chunk: int = 100_000) -> np.ndarray:
-    """Dot products of rows ``left[k]`` and ``right[k]`` of ``x``, in bounded chunks."""
-    out = np.zeros(len(left))
-    for start in range(0, len(left), chunk):
-        a = x[left[start : start + chunk]]
-        b = x[right[start : start + chunk]]
-        out[start : start + chunk] = np.asarray(a.multiply(b).sum(axis=1)).ravel()
-    return out
+def pair_features(items: Sequence[GroupItem], links: Sequence[Link],
+                  neighbours: int = NEIGHBOURS,
+                  features: Sequence[ItemFeatures] | None = None,
+                  ) -> dict[tuple[int, int], PairFeatures]:
+    """:func:`pair_table` as a mapping of each pair ``(i, j)``, ``i < j``, to its features."""
+    table = pair_table(items, links, neighbours, features)
+    return {(int(i), int(j)): table.features(p)
+            for p, (i, j) in enumerate(zip(table.left, table.right, strict=True))}
 
 
 def close_pair_rate(days: Sequence[float | None], close_days: float) -> float:
@@ -184,3 +220,21 @@ def probability(f: PairFeatures, w: Weights, same_days: float | None = None) -> 
     """:func:`log_odds` as a probability in (0, 1)."""
     z = log_odds(f, w, same_days)
     return 1.0 / (1.0 + math.exp(-z)) if z > -30 else 0.0
+
+
+def log_odds_all(table: PairTable, w: Weights, same_days: float | None = None) -> np.ndarray:
+    """:func:`log_odds` of every pair of the table at once."""
+    score = w.bias + w.text * table.text + w.names * table.names + w.link * table.link
+    score = score + w.cocited * np.minimum(table.cocited, 2.0)
+    gap = table.gap_days
+    close = w.same_days if same_days is None else same_days
+    with np.errstate(invalid="ignore"):  # NaN gaps (undated) are neither close nor far
+        return score + np.where(gap <= w.close_days, close, np.where(gap > w.far_days,
+                                                                     w.far_apart, 0.0))
+
+
+def probabilities(table: PairTable, w: Weights, same_days: float | None = None) -> np.ndarray:
+    """:func:`probability` of every pair of the table at once."""
+    z = log_odds_all(table, w, same_days)
+    with np.errstate(over="ignore"):
+        return np.where(z > -30, 1.0 / (1.0 + np.exp(-z)), 0.0)

@@ -56,18 +56,27 @@ class Link:
 
 
 def _lead_key(text: str) -> str:
-    return " ".join(normalize_title(" ".join(text.split()[: LEAD_WORDS * 2])).split()[:LEAD_WORDS])
+    head = text.split(maxsplit=LEAD_WORDS * 2)[: LEAD_WORDS * 2]
+    return " ".join(normalize_title(" ".join(head)).split()[:LEAD_WORDS])
+
+
+def title_keys(title: str, text: str) -> tuple[str, str]:
+    """The keys an article is found by: its normalised title and its lead (either may be empty)."""
+    return normalize_title(title), _lead_key(text)
 
 
 class TitleIndex:
-    """Normalised titles and leads of the corpus, for exact, prefix and fuzzy look-up."""
+    """Normalised titles and leads of the corpus, for exact, prefix and fuzzy look-up.
 
-    def __init__(self, items: Sequence[GroupItem]) -> None:
+    ``keys`` are the items' :func:`title_keys`, computed if not given.
+    """
+
+    def __init__(self, items: Sequence[GroupItem],
+                 keys: Sequence[tuple[str, str]] | None = None) -> None:
         self.exact: dict[str, list[int]] = defaultdict(list)
         keyed: list[tuple[str, int]] = []
         for i, item in enumerate(items):
-            keys = {normalize_title(item.title), _lead_key(item.text)}
-            for key in keys:
+            for key in set(keys[i] if keys is not None else title_keys(item.title, item.text)):
                 if key:
                     self.exact[key].append(i)
                     keyed.append((key, i))
@@ -145,24 +154,25 @@ class TitleIndex:
         return (), 0.0, "none"
 
 
-def resolve_links(items: Sequence[GroupItem]) -> list[Link]:
+def resolve_links(items: Sequence[GroupItem],
+                  keys: Sequence[tuple[str, str]] | None = None) -> list[Link]:
     """Every related title of every item, resolved against the items themselves.
 
-    Self-links are dropped; a title is resolved once however many articles name it.
+    Self-links are dropped; a title is resolved once however many articles name
+    it. ``keys`` are the items' :func:`title_keys`, computed if not given.
     """
-    index = TitleIndex(items)
-    cache: dict[str, tuple[tuple[int, ...], float, str]] = {}
+    index = TitleIndex(items, keys)
+    cache: dict[str, tuple[str, tuple[int, ...], float, str]] = {}
     links: list[Link] = []
     for source, item in enumerate(items):
         seen: set[str] = set()
         for title in item.related:
-            key = normalize_title(title)
+            if title not in cache:
+                cache[title] = (normalize_title(title), *index.resolve(title))
+            key, targets, confidence, how = cache[title]
             if not key or key in seen:
                 continue
             seen.add(key)
-            if title not in cache:
-                cache[title] = index.resolve(title)
-            targets, confidence, how = cache[title]
             targets = tuple(t for t in targets if t != source)
             if how != "none" and not targets:
                 continue  # the article names itself

@@ -6,6 +6,7 @@ import hashlib
 import re
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 from unidecode import unidecode
 
 from digest.group.similarity import day_number
@@ -40,16 +41,19 @@ def topic_id(anchor: GroupItem) -> str:
     return f"{slug}-{digest}" if slug else f"topic-{digest}"
 
 
-def centrality(groups: Sequence[Sequence[int]],
-               edges: Mapping[tuple[int, int], float]) -> dict[int, float]:
-    """Each node's summed pair probability to the other members of its group (one pass)."""
-    group_of = {i: k for k, members in enumerate(groups) for i in members}
-    score = dict.fromkeys(group_of, 0.0)
-    for (i, j), w in edges.items():
-        if i in group_of and group_of.get(j) == group_of[i]:
-            score[i] += w
-            score[j] += w
-    return score
+def centrality(n: int, groups: Sequence[Sequence[int]], left: np.ndarray, right: np.ndarray,
+               weight: np.ndarray) -> dict[int, float]:
+    """Each node's summed pair probability to the other members of its group.
+
+    The pairs are ``(left[p], right[p])`` with probability ``weight[p]``.
+    """
+    group_of = np.zeros(n, dtype=np.int64)
+    for k, members in enumerate(groups):
+        group_of[list(members)] = k
+    inside = group_of[left] == group_of[right]
+    score = (np.bincount(left[inside], weights=weight[inside], minlength=n)
+             + np.bincount(right[inside], weights=weight[inside], minlength=n))
+    return dict(enumerate(score.tolist()))
 
 
 def topic_name(members: Sequence[int], items: Sequence[GroupItem],

@@ -7,6 +7,7 @@ cost grows with the corpus times the neighbours kept, never with its square.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -14,19 +15,39 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from digest.group.neighbours import BLOCK_ROWS, neighbour_lists
 from digest.records import GroupItem
-from digest.text import STOP_WORDS, content_words, words
+from digest.text import _WORD, STOP_WORDS, content_words, words
 
 TITLE_WEIGHT = 2  # a title word counts as this many body words: headlines name the story
 NEIGHBOURS = 20  # text neighbours kept per article; stories of the day are rarely larger
-BLOCK_ROWS = 512  # rows of the similarity product computed at once (memory ~ rows x corpus)
 MAX_DF_SHARE = 0.5  # a term in more than this share of articles carries no story evidence
 
 # numerals as names (or as a feature of their own) raised CV F1 on DEV but merged unrelated
 # articles sharing a coincidental "2015" or "9,000" (lower-cased CNN/DM, the sample corpus)
 NAME_NUMBERS = False
-_CAPITALISED = re.compile(r"(?<![\w'’])([A-Z][\w'’.-]*[\w]|\d[\d.,:-]*\d|\d)")
-_SENTENCE_ENDS = frozenset(".!?:;\"“”")
+# a capitalised word (or a numeral) not inside a word, with the three characters before it;
+# the look-behind after the first character lets the regex engine skip to capitals quickly
+_NAME = r"[A-Z](?<![\w'’].)[\w'’.-]*\w"
+_NUMBER = r"\d(?<![\w'’].)(?:[\d.,:-]*\d)?"
+_NAMES = re.compile(rf"(?<=(...))({_NAME})", re.DOTALL)
+_NAMES_AND_NUMBERS = re.compile(rf"(?<=(...))({_NAME}|{_NUMBER})", re.DOTALL)
+_WORD_NO_UNDERSCORE = re.compile(r"\w+(?:['’]\w+)*")  # digest.text's words where no "_" is
+_SENTENCE_ENDS = frozenset(".!?:;\"“”")  # the empty string is not among them
+
+
+def word_tokens(text: str) -> list[str]:
+    """:func:`digest.text.words` of ``text`` (the same list), lower-casing the text at once.
+
+    Lower-casing the whole text equals lower-casing each word unless a letter
+    changes length (Turkish dotted I) or Greek capital sigma takes its
+    context-dependent final form; those texts go word by word. Without an
+    underscore in the text, ``\\w`` (faster to match) equals ``[^\\W_]``.
+    """
+    lowered = text.lower()
+    if len(lowered) != len(text) or "Σ" in text:
+        return words(text)
+    return (_WORD if "_" in text else _WORD_NO_UNDERSCORE).findall(lowered)
 
 
 def article_terms(item: GroupItem) -> list[str]:
@@ -34,80 +55,104 @@ def article_terms(item: GroupItem) -> list[str]:
     return content_words(item.title) * TITLE_WEIGHT + content_words(item.text)
 
 
-def article_names(item: GroupItem, numbers: bool = NAME_NUMBERS) -> list[str]:
-    """Names of an article: capitalised words not opening a sentence (and numerals if ``numbers``).
+def name_tokens(text: str, numbers: bool = NAME_NUMBERS) -> list[str]:
+    """Names in one text: capitalised words not opening a sentence (and numerals if ``numbers``).
 
     A capitalised word counts as a name only where capitals carry meaning: not
-    after a sentence end, and not a stop word. Lower-cased in the result.
+    after a sentence end (the last non-space character of the three before it),
+    and not a stop word. Lower-cased in the result; a text in capitals has none.
     """
-    names: list[str] = []
-    for text in (item.title, item.text):
-        if text.isupper():
-            continue  # a headline in capitals tells nothing of names
-        opening = len(text) - len(text.lstrip())  # where the first word starts
-        for match in _CAPITALISED.finditer(text):
-            token = match.group(1)
-            if token[0].isdigit() and not numbers:
-                continue
-            start = match.start()
-            before = text[max(0, start - 3) : start].rstrip()
-            if start == opening or (before and before[-1] in _SENTENCE_ENDS):
-                continue
-            folded = token.lower().strip(".-")
-            if folded and folded not in STOP_WORDS and len(folded) > 1 or folded.isdigit():
-                names.extend(words(folded) or [folded])
-    return names
+    if text.isupper():
+        return []
+    pattern = _NAMES_AND_NUMBERS if numbers else _NAMES
+    padded = "   " + text  # so that every candidate has three characters before it
+    found = pattern.findall(padded)
+    opening = len(padded) - len(text.lstrip())  # where the first word starts
+    if found and pattern.match(padded, opening):
+        found = found[1:]  # the first word of the text opens a sentence
+    return [name for before, token in found
+            if before.rstrip()[-1:] not in _SENTENCE_ENDS for name in _name_words(token)]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _name_words(token: str) -> tuple[str, ...]:
+    folded = token.lower().strip(".-")
+    if folded and folded not in STOP_WORDS and len(folded) > 1 or folded.isdigit():
+        return tuple(words(folded) or [folded])
+    return ()
+
+
+def article_names(item: GroupItem, numbers: bool = NAME_NUMBERS) -> list[str]:
+    """Names of an article's title and text (see :func:`name_tokens`)."""
+    return name_tokens(item.title, numbers) + name_tokens(item.text, numbers)
 
 
 def tfidf_matrix(docs: Sequence[Iterable[str]],
                  max_df_share: float = MAX_DF_SHARE) -> sp.csr_matrix:
+    """:func:`tfidf_rows` of documents given as token lists."""
+    vocab: dict[str, int] = {}
+    keys: list[np.ndarray] = []
+    counts: list[np.ndarray] = []
+    for doc in docs:
+        tally = Counter(doc)
+        ids = np.array([vocab.setdefault(t, len(vocab)) for t in tally], dtype=np.int64)
+        order = np.argsort(ids)
+        keys.append(ids[order])
+        counts.append(np.array(list(tally.values()), dtype=np.int64)[order])
+    return tfidf_rows(keys, counts, max_df_share)
+
+
+def tfidf_rows(keys: Sequence[np.ndarray], counts: Sequence[np.ndarray],
+               max_df_share: float = MAX_DF_SHARE) -> sp.csr_matrix:
     """Rows are L2-normalised sublinear TF-IDF vectors of the documents.
 
-    Terms found in only one document, or in more than ``max_df_share`` of them,
-    are dropped: neither can make two documents alike. An empty document is an
-    all-zero row.
+    Document ``d`` has the distinct term keys ``keys[d]`` (any integers, in
+    ascending order) with the counts ``counts[d]``; columns are the kept keys in ascending order, so
+    the matrix does not depend on the order of the terms. Terms found in only
+    one document, or in more than ``max_df_share`` of them, are dropped:
+    neither can make two documents alike. An empty document is an all-zero row.
     """
-    vocab: dict[str, int] = {}
-    indptr, cols, tfs = [0], [], []
-    for doc in docs:
-        counts = Counter(doc)
-        cols.extend(vocab.setdefault(term, len(vocab)) for term in counts)
-        tfs.extend(counts.values())
-        indptr.append(len(cols))
-    n_docs = len(docs)
-    vals = 1.0 + np.log(np.asarray(tfs, dtype=np.float64))
-    x = sp.csr_matrix((vals, np.asarray(cols, dtype=np.int64), np.asarray(indptr)),
-                      shape=(n_docs, len(vocab)))
-    df = np.bincount(x.indices, minlength=len(vocab))
+    n_docs = len(keys)
+    lengths = np.fromiter((len(k) for k in keys), dtype=np.int64, count=n_docs)
+    rows = np.repeat(np.arange(n_docs), lengths)
+    flat = np.concatenate(keys) if n_docs else np.zeros(0, dtype=np.int64)
+    tf = np.concatenate(counts).astype(np.float64) if n_docs else np.zeros(0)
+    cols = _ranks(flat)
+    df = np.bincount(cols)
     keep = (df >= 2) & (df <= max(2, max_df_share * n_docs))
-    idf = np.where(keep, np.log((1.0 + n_docs) / (1.0 + df)) + 1.0, 0.0)
-    x = (x @ sp.diags(idf)).tocsr()
-    x.eliminate_zeros()
-    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    return sp.csr_matrix(sp.diags(1.0 / norms) @ x)
+    used = keep[cols]
+    rows, tf = rows[used], tf[used]
+    cols = (np.cumsum(keep) - 1)[cols[used]]  # renumber the kept terms, order kept
+    df = df[keep]
+    vals = (1.0 + np.log(tf)) * (np.log((1.0 + n_docs) / (1.0 + df)) + 1.0)[cols]
+    norms = np.sqrt(np.bincount(rows, weights=vals * vals, minlength=n_docs))
+    vals /= norms[rows]
+    indptr = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=n_docs))))
+    return sp.csr_matrix((vals, cols, indptr), shape=(n_docs, len(df)))
+
+
+def _ranks(keys: np.ndarray) -> np.ndarray:
+    """Each key's rank among the distinct keys (``np.unique``'s inverse, by a radix sort)."""
+    if not len(keys):
+        return np.zeros(0, dtype=np.int64)
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    ranks = np.empty(len(keys), dtype=np.int64)
+    ranks[order] = np.concatenate(([0], np.cumsum(ordered[1:] != ordered[:-1])))
+    return ranks
 
 
 def top_neighbours(x: sp.csr_matrix, k: int = NEIGHBOURS,
                    block_rows: int = BLOCK_ROWS) -> list[list[tuple[int, float]]]:
     """For each row, its ``k`` most cosine-similar other rows with positive similarity.
 
-    Computed block by block (``block_rows`` x corpus at a time), so memory stays
-    bounded; ties are broken by the lower index, so the result is deterministic.
+    Computed block by block (``block_rows`` rows of the product at a time), so
+    memory stays bounded; ties are broken by the lower index, so the result is
+    deterministic.
     """
-    n = x.shape[0]
-    xt = x.T.tocsc()
-    result: list[list[tuple[int, float]]] = []
-    for start in range(0, n, block_rows):
-        block = (x[start : start + block_rows] @ xt).toarray()
-        for offset, row in enumerate(block):
-            i = start + offset
-            row[i] = 0.0
-            cand = np.argpartition(-row, k)[: k + 1] if k < n - 1 else np.arange(n)
-            cand = cand[row[cand] > 0]
-            order = sorted(cand.tolist(), key=lambda j: (-row[j], j))[:k]
-            result.append([(j, float(row[j])) for j in order])
-    return result
+    scores, columns = neighbour_lists(x, k, block_rows)
+    return [[(int(j), float(s)) for s, j in zip(row_s, row_j, strict=True) if s > 0]
+            for row_s, row_j in zip(scores, columns, strict=True)]
 
 
 def pair_cosine(x: sp.csr_matrix) -> Callable[[int, int], float]:

@@ -12,9 +12,17 @@ from dataclasses import dataclass
 
 from digest.config import Config
 from digest.records import Digest
-from digest.site import archive, article_page, front_page, sources_page, tag_page, topic_page
+from digest.site import (
+    archive,
+    front_page,
+    report_page,
+    sources_page,
+    tag_page,
+    topic_page,
+)
 from digest.site.context import SiteContext
 from digest.site.feeds import FeedWriter
+from digest.site.parts import Parts, run_parts
 from digest.text import normalize_title
 
 # Pages that belong in the navigation; every other generated page stays out of it,
@@ -28,26 +36,42 @@ class Site:
     files: dict[str, str]  # feed files (XML, JSON) by path relative to the site root
 
 
-def render_pages(digest: Digest, config: Config, ctx: SiteContext | None = None) -> dict[str, str]:
-    """Every generated page's Markdown, keyed by its path relative to ``docs/``."""
-    ctx = ctx or SiteContext(digest, config)
+def title_index(digest: Digest) -> dict[str, str]:
+    """Normalised title -> article id (the lowest id of equal titles), to link related titles."""
     titles: dict[str, str] = {}
     for a in sorted(digest.articles, key=lambda a: a.id):
         titles.setdefault(normalize_title(a.title), a.id)
-    pages = {ctx.paths.front: front_page.render(ctx),
-             ctx.paths.topics_index: topic_page.render_index(ctx),
-             ctx.paths.sources: sources_page.render(ctx)}
+    return titles
+
+
+def render_head(ctx: SiteContext) -> dict[str, str]:
+    """The pages over the whole digest: front page, topic index, sources, build report,
+    archive, tags."""
+    pages = {ctx.paths.front: front_page.render(ctx), **topic_page.render_index(ctx),
+             ctx.paths.sources: sources_page.render(ctx),
+             ctx.paths.report: report_page.render(ctx)}
     pages.update(archive.render(ctx))
     pages.update(tag_page.render(ctx))
-    for topic in digest.topics:
-        pages.update(topic_page.render(ctx, topic))
-    for article in digest.articles:
-        pages[ctx.paths.article(article.id)] = article_page.render(ctx, article, titles)
     return pages
 
 
-def render_site(digest: Digest, config: Config, base_url: str) -> Site:
+def render_pages(digest: Digest, config: Config, ctx: SiteContext | None = None) -> dict[str, str]:
+    """Every generated page's Markdown, keyed by its path relative to ``docs/``."""
+    ctx = ctx or SiteContext(digest, config)
+    return render_site(digest, config, "/", ctx=ctx, feeds=False).pages
+
+
+def render_site(digest: Digest, config: Config, base_url: str, *, jobs: int = 1,
+                ctx: SiteContext | None = None, feeds: bool = True) -> Site:
     """Every page and feed of the digest; ``base_url`` (the published site URL) makes the
-    feeds' links absolute. The same digest and config always give the same output."""
-    ctx = SiteContext(digest, config)
-    return Site(render_pages(digest, config, ctx), FeedWriter(ctx, base_url).all_feeds())
+    feeds' links absolute. The same digest and config always give the same output,
+    whatever ``jobs`` (processes rendering the per-topic and per-article parts)."""
+    ctx = ctx or SiteContext(digest, config)
+    writer = FeedWriter(ctx, base_url)
+    pages = render_head(ctx)  # also fills the context's shared caches before any fork
+    files = writer.site_feeds() if feeds else {}
+    parts = Parts(ctx, writer, title_index(digest))
+    kinds = [Parts.TOPIC_PAGES, Parts.ARTICLE_PAGES] + [Parts.TOPIC_FEEDS] * feeds
+    for kind, out in run_parts(parts, kinds, jobs):
+        (files if kind == Parts.TOPIC_FEEDS else pages).update(out)
+    return Site(pages, files)

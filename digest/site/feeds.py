@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from feedgen.feed import FeedGenerator
 from markdown_it import MarkdownIt
 
-from digest.records import Article
+from digest.records import Article, Topic
 from digest.site.article_page import brief_markdown
 from digest.site.context import SiteContext, by_date_desc
 from digest.site.dates import parse_day
@@ -38,8 +38,28 @@ def xml_safe(value: str) -> str:
 
 
 def entry_html(article: Article) -> str:
-    """The entry content: the article page's standfirst and summary Markdown as HTML."""
-    return xml_safe(_MD.render(brief_markdown(article)))
+    """The entry content: the article page's standfirst and summary Markdown as HTML.
+
+    Written directly (markdown-it costs a millisecond an article, which thousands of
+    feed entries make seconds); ``tests/test_site_pages.py`` holds it equal, for any
+    text, to what markdown-it makes of :func:`~digest.site.article_page.brief_markdown`.
+    """
+    standfirst = _html_text(article.standfirst) if article.standfirst else ""
+    if article.standfirst and not standfirst:  # only spaces: not a plain paragraph
+        return xml_safe(_MD.render(brief_markdown(article)))
+    out = [f"<p><em>{standfirst}</em></p>\n"] if standfirst else []
+    if article.summary:
+        out.append("<h2>In brief</h2>\n<ul>\n")
+        out.extend(f"<li>{_html_text(s)}</li>\n" for s in article.summary)
+        out.append("</ul>\n")
+    return xml_safe("".join(out))
+
+
+def _html_text(value: str) -> str:
+    """``value`` as :func:`digest.site.markdown.text` shows it, escaped as markdown-it does."""
+    collapsed = " ".join(value.split()).replace("\x00", "\ufffd")  # as CommonMark says
+    return collapsed.replace("&", "&amp;").replace("<", "&lt;").replace(
+        ">", "&gt;").replace('"', "&quot;")
 
 
 def _moment(date: str | None, fallback: str) -> dt.datetime:
@@ -70,15 +90,24 @@ class FeedWriter:
     def all_feeds(self) -> dict[str, str]:
         """Every feed file, keyed by its path in the site: the whole digest's at the root,
         each topic's beside its page."""
+        return {**self.site_feeds(), **self.topic_feeds(self.ctx.digest.topics)}
+
+    def site_feeds(self) -> dict[str, str]:
+        """The whole digest's feeds: its newest articles."""
         ctx = self.ctx
         site = ctx.config.site
-        files = self.feeds("", site.title, site.description or site.title, ctx.paths.front,
-                           by_date_desc(list(ctx.digest.articles))[:MAX_ENTRIES])
-        for topic in ctx.digest.topics:
+        return self.feeds("", site.title, site.description or site.title, ctx.paths.front,
+                          by_date_desc(list(ctx.digest.articles))[:MAX_ENTRIES])
+
+    def topic_feeds(self, topics: Sequence[Topic]) -> dict[str, str]:
+        """The feeds of each of ``topics``: its newest articles."""
+        ctx = self.ctx
+        files: dict[str, str] = {}
+        for topic in topics:
             folder = ctx.paths.feed_folder(topic.id)
             newest = by_date_desc(topic_articles(ctx, topic))[:MAX_TOPIC_ENTRIES]
             summary = topic.summary[0].text if topic.summary else topic.name
-            files.update(self.feeds(folder, f"{topic.name} · {site.title}", summary,
+            files.update(self.feeds(folder, f"{topic.name} · {ctx.config.site.title}", summary,
                                     ctx.paths.topic(topic.id), newest))
         return files
 
@@ -98,7 +127,9 @@ class FeedWriter:
         updated = max((_moment(a.date, self.built) for a in articles),
                       default=_moment(None, self.built))
         fg.updated(updated)
-        fg.lastBuildDate(dt.datetime.fromisoformat(self.built))
+        # when the content last changed (RSS 2.0), not when the site was built: a topic's
+        # feed stays byte-identical until the topic itself changes, so it need not be rewritten
+        fg.lastBuildDate(updated)
         for article in reversed(articles):  # feedgen prepends: add oldest first
             self._entry(fg, article)
         rss = fg.rss_str(pretty=True).decode("utf-8")

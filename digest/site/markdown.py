@@ -20,13 +20,14 @@ _BACKSLASHED = set("\\`*_{}[]()#+!")
 # Characters HTML or Markdown extensions could read as markup, written as entities.
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;", '"': "&quot;",
              "~": "&#126;", "^": "&#94;", ":": "&#58;", "=": "&#61;", "$": "&#36;"}
-_SPACE = re.compile(r"\s+")
 # Line starts that open a block: "-", "1." or "1)" lists, setext/rule lines.
 _LIST_START = re.compile(r"^(\d+)([.)])")
 
 
-# one translation table: each character maps to itself, its backslash escape or its entity
-_ESCAPES = str.maketrans({**{ch: "\\" + ch for ch in _BACKSLASHED}, **_ENTITIES})
+# each special character's backslash escape or entity; every other character stays itself
+_ESCAPES = {**{ch: "\\" + ch for ch in _BACKSLASHED}, **_ENTITIES}
+_SPECIAL = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
+_LOOKALIKES = str.maketrans({"<": "‹", ">": "›", '"': "”", "'": "’"})
 # libyaml's emitter when PyYAML has it (about 10x faster); the same YAML either way
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
@@ -37,10 +38,17 @@ def text(value: str) -> str:
     Guarantees: the output has no newline, no unescaped Markdown or HTML
     syntax, and renders to ``value`` with runs of whitespace collapsed.
     """
-    escaped = _SPACE.sub(" ", value).strip().translate(_ESCAPES)
+    # str.split() and the regex \s agree on what is whitespace; split is the faster
+    escaped = _SPECIAL.sub(_escape, " ".join(value.split()))
     if escaped.startswith("-"):
         escaped = "\\" + escaped
+    if not escaped[:1].isdigit():  # cheap test first: most lines do not open with a number
+        return escaped
     return _LIST_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+
+
+def _escape(match: re.Match[str]) -> str:
+    return _ESCAPES[match.group()]
 
 
 def link(label: str, target: str) -> str:
@@ -95,5 +103,4 @@ def plain(value: str) -> str:
     an HTML element or attribute as it is. (A bare "&" cannot open markup: an
     entity decodes to text after the HTML is parsed.)
     """
-    table = str.maketrans({"<": "‹", ">": "›", '"': "”", "'": "’"})
-    return _SPACE.sub(" ", value).strip().translate(table)
+    return " ".join(value.split()).translate(_LOOKALIKES)

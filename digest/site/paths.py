@@ -43,6 +43,7 @@ class SitePaths:
     topics_index = "topics/index.md"
     archive_index = "archive/index.md"
     sources = "sources.md"
+    report = "report.md"
     tags_index = "tags/index.md"
 
     def __init__(self, articles: Iterable[Article], topics: Iterable[Topic]) -> None:
@@ -69,6 +70,10 @@ class SitePaths:
         """The topic's first page, or its ``page``-th page of older articles."""
         path = self._topics[topic_id]
         return path if page == 1 else f"{path[:-3]}/page-{page}.md"
+
+    def topics_page(self, page: int = 1) -> str:
+        """The topic index, or its ``page``-th page (topic ids end in a hash: no clash)."""
+        return self.topics_index if page == 1 else f"topics/page-{page}.md"
 
     def feed_folder(self, topic_id: str | None = None) -> str:
         """The folder (relative to the site root, "" or ending in "/") of a feed's files:

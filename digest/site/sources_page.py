@@ -1,4 +1,4 @@
-"""The sources page: per feed what it gave, and the build report of skipped inputs."""
+"""The sources page: per feed what it gave, and a link to the build report."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from fnmatch import fnmatch
 
 from digest.config import FEED_TYPES, SourceSettings
 from digest.site import markdown as md
+from digest.site import report_page
 from digest.site.context import SiteContext
+from digest.site.paths import relative
 
 _LINE = re.compile(r":\d+(:\d+)?$")  # "wire.jsonl:12", "feeds.yaml:12:5"
 
@@ -40,16 +42,7 @@ def render(ctx: SiteContext) -> str:
     out.append("")
     if any(s.url and s.type in FEED_TYPES for s in ctx.config.sources):
         out.append("[All feed sources as OPML](opml.xml)\n")
-    built = ctx.built_label or "Unknown"
-    out.append(f"## Build report\n\nBuilt {md.text(built)}: {len(digest.articles)} articles,"
-               f" {len(digest.duplicates)} duplicates merged, {len(digest.topics)} topics,"
-               f" {len(digest.skipped)} inputs skipped.\n")
-    if digest.skipped:
-        out.append("### Skipped inputs\n")
-        out += [f"- `{s.origin.replace('`', '')}`: {md.text(s.reason)}" for s in digest.skipped]
-        out.append("")
-    if digest.notices:
-        out.append("### Kept with a note\n")
-        out += [f"- `{s.origin.replace('`', '')}`: {md.text(s.reason)}" for s in digest.notices]
-        out.append("")
+    report = relative(ctx.paths.sources, ctx.paths.report)
+    out.append(f"## Build report\n\n{report_page.summary(ctx)} [Every skipped input and"
+               f" why]({report}).\n")
     return "\n".join(out)

@@ -1,11 +1,14 @@
 """The page of one topic: its summary, linked to the articles, then the timeline.
 
 A topic's timeline is paginated (:data:`PAGE_SIZE` articles a page, newest
-first), so a story followed for months keeps light pages.
+first), so a story followed for months keeps light pages; so is the index of
+all topics (:data:`INDEX_PAGE_SIZE` a page), which grows with the archive.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from itertools import groupby
 
 from digest.records import Article, Topic
@@ -14,6 +17,7 @@ from digest.site.context import SiteContext, by_date_desc
 from digest.site.paths import relative
 
 PAGE_SIZE = 50  # timeline entries on one topic page
+INDEX_PAGE_SIZE = 200  # topics on one page of the topic index
 
 
 def summary_lines(ctx: SiteContext, from_page: str, topic: Topic) -> list[str]:
@@ -42,15 +46,17 @@ def feed_links(ctx: SiteContext, from_page: str, folder: str, label: str) -> str
     return f"{md.text(label)}: " + " · ".join(links)
 
 
-def pager(ctx: SiteContext, topic: Topic, page_no: int, pages: int) -> str:
-    """Links to the newer and older pages of a topic's timeline."""
-    here = ctx.paths.topic(topic.id, page_no)
+def pager(path_of: Callable[[int], str], page_no: int, pages: int,
+          back: str = "← Newer", forward: str = "Older →") -> str:
+    """Links to the pages before and after page ``page_no`` of ``pages`` (``path_of(n)`` is
+    the n-th page's source path): a topic's timeline, or the topic index."""
+    here = path_of(page_no)
     links = []
     if page_no > 1:
-        links.append(f"[← Newer]({relative(here, ctx.paths.topic(topic.id, page_no - 1))})")
+        links.append(f"[{back}]({relative(here, path_of(page_no - 1))})")
     links.append(f"Page {page_no} of {pages}")
     if page_no < pages:
-        links.append(f"[Older →]({relative(here, ctx.paths.topic(topic.id, page_no + 1))})")
+        links.append(f"[{forward}]({relative(here, path_of(page_no + 1))})")
     return " · ".join(links) + "\n"
 
 
@@ -80,7 +86,7 @@ def render(ctx: SiteContext, topic: Topic) -> dict[str, str]:
                 out += [md.heading(2, "Summary"), *summary, ""]
         out.append(md.heading(2, "Timeline", searched=False))
         if len(chunks) > 1:
-            out.append(pager(ctx, topic, page_no, len(chunks)))
+            out.append(pager(partial(ctx.paths.topic, topic.id), page_no, len(chunks)))
         for date, group in groupby(chunk, key=lambda a: a.date):
             out.append(md.heading(3, ctx.date(date), searched=False))
             for article in group:
@@ -91,19 +97,30 @@ def render(ctx: SiteContext, topic: Topic) -> dict[str, str]:
                     out.append(f"  \n  Also reported by {names}")
             out.append("")
         if len(chunks) > 1:
-            out.append(pager(ctx, topic, page_no, len(chunks)))
+            out.append(pager(partial(ctx.paths.topic, topic.id), page_no, len(chunks)))
         pages[page] = "\n".join(out)
     return pages
 
 
-def render_index(ctx: SiteContext) -> str:
-    """Every topic, biggest first, with its size and latest date (not searched)."""
-    page = ctx.paths.topics_index
-    out = [md.front_matter(title="Topics", search={"exclude": True}), "# Topics\n"]
+def render_index(ctx: SiteContext) -> dict[str, str]:
+    """Every topic, biggest first, with its size and latest date (not searched), on pages of
+    ``INDEX_PAGE_SIZE``: the first is the Topics tab, the others follow it."""
     ranked = sorted(ctx.digest.topics, key=lambda t: (-len(t.article_ids), t.name, t.id))
-    for topic in ranked:
-        articles = topic_articles(ctx, topic)
-        latest = max((a.date for a in articles if a.date), default=None)
-        out.append(f"- {ctx.topic_link(page, topic)} · *{md.plural(len(articles), 'article')}, "
-                   f"latest {ctx.date(latest)}*")
-    return "\n".join(out) + "\n"
+    chunks = [ranked[i:i + INDEX_PAGE_SIZE]
+              for i in range(0, len(ranked), INDEX_PAGE_SIZE)] or [[]]
+    pages: dict[str, str] = {}
+    for page_no, chunk in enumerate(chunks, start=1):
+        page = ctx.paths.topics_page(page_no)
+        title = "Topics" if page_no == 1 else f"Topics ({page_no})"
+        out = [md.front_matter(title=title, search={"exclude": True}), f"# {title}\n"]
+        nav = pager(ctx.paths.topics_page, page_no, len(chunks), "← Bigger topics",
+                    "Smaller topics →") if len(chunks) > 1 else ""
+        out.append(nav)
+        for topic in chunk:
+            articles = topic_articles(ctx, topic)
+            latest = max((a.date for a in articles if a.date), default=None)
+            out.append(f"- {ctx.topic_link(page, topic)} · "
+                       f"*{md.plural(len(articles), 'article')}, latest {ctx.date(latest)}*")
+        out += ["", nav]
+        pages[page] = "\n".join(out).rstrip("\n") + "\n"
+    return pages

@@ -1,0 +1,83 @@
+"""The per-topic and per-article parts of the site, rendered in slices on several processes.
+
+Topic pages, article pages and topic feeds are most of a site's rendering
+time and each is independent of the others, so they are cut into slices and
+rendered by forked worker processes (which inherit the prepared context
+rather than receive it pickled). The slices come back in order, so the
+result is the same as one process rendering everything; where the platform
+cannot fork, where other threads run (``mkdocs serve``), or when the digest
+is small, everything is rendered in-process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+
+from digest.site import article_page, topic_page
+from digest.site.context import SiteContext
+from digest.site.feeds import FeedWriter
+
+PARALLEL_FROM = 2_000  # topics + articles; below this a pool costs more than it saves
+SLICES_PER_JOB = 4  # slices per worker, so that an uneven slice does not hold the others up
+
+
+class Parts:
+    """What to render, by kind, and how to render a slice of one kind."""
+
+    TOPIC_PAGES = "topic pages"
+    ARTICLE_PAGES = "article pages"
+    TOPIC_FEEDS = "topic feeds"
+
+    def __init__(self, ctx: SiteContext, writer: FeedWriter, titles: dict[str, str]) -> None:
+        self.ctx, self.writer, self.titles = ctx, writer, titles
+
+    def size(self, kind: str) -> int:
+        digest = self.ctx.digest
+        return len(digest.articles if kind == self.ARTICLE_PAGES else digest.topics)
+
+    def render(self, kind: str, start: int, stop: int) -> dict[str, str]:
+        """Pages or feed files of items ``start:stop`` of ``kind``, keyed by path."""
+        ctx = self.ctx
+        topics = ctx.digest.topics[start:stop]
+        if kind == self.TOPIC_FEEDS:
+            return self.writer.topic_feeds(topics)
+        out: dict[str, str] = {}
+        if kind == self.TOPIC_PAGES:
+            for topic in topics:
+                out.update(topic_page.render(ctx, topic))
+            return out
+        for article in ctx.digest.articles[start:stop]:
+            out[ctx.paths.article(article.id)] = article_page.render(ctx, article, self.titles)
+        return out
+
+
+_PARTS: Parts | None = None  # what forked workers render from: inherited, never pickled
+
+
+def _render_slice(task: tuple[str, int, int]) -> dict[str, str]:
+    assert _PARTS is not None, "a worker forked without the parts to render"
+    return _PARTS.render(*task)
+
+
+def run_parts(parts: Parts, kinds: Sequence[str], jobs: int) -> list[tuple[str, dict[str, str]]]:
+    """Each kind's rendering as (kind, {path: text}) slices, in order, on ``jobs`` processes."""
+    global _PARTS
+    total = sum(parts.size(kind) for kind in kinds)
+    # forking beside other threads (`mkdocs serve`'s web server) could copy a held lock
+    can_fork = ("fork" in multiprocessing.get_all_start_methods()
+                and threading.active_count() == 1)
+    if jobs <= 1 or total < PARALLEL_FROM or not can_fork:
+        return [(kind, parts.render(kind, 0, parts.size(kind))) for kind in kinds]
+    step = max(1, total // (jobs * SLICES_PER_JOB * len(kinds)))
+    tasks = [(kind, start, min(start + step, parts.size(kind)))
+             for kind in kinds for start in range(0, parts.size(kind), step)]
+    _PARTS = parts
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            return [(task[0], out) for task, out in zip(tasks, pool.map(_render_slice, tasks),
+                                                        strict=True)]
+    finally:
+        _PARTS = None
