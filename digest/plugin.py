@@ -104,30 +104,31 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             if files.get_file_from_path(src) is not None:
                 log.warning("docs/%s is hand-written and hides the generated page", src)
                 continue
-            inclusion = InclusionLevel.INCLUDED if src in NAV_PAGES else InclusionLevel.NOT_IN_NAV
-            file = File.generated(config, src, content=markdown, inclusion=inclusion)
-            key = keys[file.dest_uri] = page_key(markdown, layout)
-            if (inclusion is InclusionLevel.NOT_IN_NAV and self.previous_site is not None
-                    and reusable(self.previous_keys, self.previous_site, file.dest_uri, key)):
-                # built from the previous site's copy after the build; links to it still resolve
-                file.inclusion = InclusionLevel.EXCLUDED
-                self.reused.append(file)
-            files.append(file)
+            in_nav = src in NAV_PAGES  # nav pages are always rendered: the nav is in each page
+            inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
+            self._add(files, File.generated(config, src, content=markdown, inclusion=inclusion),
+                      page_key(markdown, layout), keys, reuse=not in_nav)
         site.files["opml.xml"] = opml_document(self.feeds, created=dt.datetime.fromisoformat(
             digest.built))  # the build stamp, not the clock: reproducible
         for path, content in site.files.items():
-            if files.get_file_from_path(path) is not None:
-                continue
-            file = File.generated(config, path, content=content)
-            key = keys[file.dest_uri] = page_key(content, "file")
-            if self.previous_site is not None and reusable(
-                    self.previous_keys, self.previous_site, file.dest_uri, key):
-                file.inclusion = InclusionLevel.EXCLUDED  # linked from the previous site
-                self.reused.append(file)
-            files.append(file)
+            if files.get_file_from_path(path) is None:
+                self._add(files, File.generated(config, path, content=content),
+                          page_key(content, "file"), keys, reuse=True)
         self.page_keys = keys
         self.mkdocs_start = time.perf_counter()
         return files
+
+    def _add(self, files: Files, file: File, key: str, keys: dict[str, str], *,
+             reuse: bool) -> None:
+        """Add a generated page or file, keyed in ``keys``; when ``reuse`` allows and the
+        previous site holds exactly it, it is linked from there after the build instead of
+        being rendered (links to it still resolve)."""
+        keys[file.dest_uri] = key
+        if reuse and self.previous_site is not None and reusable(
+                self.previous_keys, self.previous_site, file.dest_uri, key):
+            file.inclusion = InclusionLevel.EXCLUDED
+            self.reused.append(file)
+        files.append(file)
 
     def _footer(self, config: MkDocsConfig, files: Files) -> None:
         """What the theme's footer shows: the build date, the sources, the feeds."""

@@ -28,13 +28,12 @@ from digest.group.evidence import (
 from digest.group.features import ItemFeatures, term_counts, token_hash
 from digest.group.links import TitleIndex, popularity_weight, resolve_links
 from digest.group.naming import timeline, topic_id
-from digest.group.neighbours import row_dots, top_k_per_row
+from digest.group.neighbours import neighbour_lists, row_dots, top_k_per_row
 from digest.group.similarity import (
     article_names,
     article_terms,
     name_tokens,
     tfidf_matrix,
-    top_neighbours,
     word_tokens,
 )
 from digest.records import GroupItem
@@ -197,7 +196,9 @@ def test_row_dots_equal_sparse_products() -> None:
 def test_top_neighbours_are_bounded_sorted_and_exclude_self() -> None:
     docs = [["quake", "aceh"], ["quake", "aceh", "child"], ["quake", "papua"], ["oscars", "host"],
             ["oscars", "host", "ellen"]]
-    near = top_neighbours(tfidf_matrix(docs, max_df_share=1.0), k=2)
+    scores, columns = neighbour_lists(tfidf_matrix(docs, max_df_share=1.0), k=2)
+    near = [[(int(j), float(v)) for v, j in zip(row_s, row_j, strict=True) if v > 0]
+            for row_s, row_j in zip(scores, columns, strict=True)]
     assert all(len(row) <= 2 for row in near)
     assert near[0][0][0] == 1 and near[3][0][0] == 4
     for i, row in enumerate(near):

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from digest.clean.dates import DATE_HEADER
 from digest.clean.lines import (
@@ -59,9 +58,9 @@ def read_page(text: str) -> PageLines:
                      prose_at[-1] if prose_at else -1)
 
 
-def learn_furniture(texts: Iterable[str], **settings: Any) -> frozenset[str]:
-    """:func:`learn_from_pages` over the pages' texts."""
-    return learn_from_pages((read_page(text) for text in texts), **settings)
+def learn_furniture(texts: Iterable[str]) -> frozenset[str]:
+    """:func:`learn_from_pages` (default settings) over the pages' texts."""
+    return learn_from_pages(read_page(text) for text in texts)
 
 
 def learn_from_pages(

@@ -10,12 +10,11 @@ import datetime as dt
 import functools
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
 
-from digest.group.neighbours import BLOCK_ROWS, neighbour_lists
 from digest.records import GroupItem
 from digest.text import _WORD, STOP_WORDS, content_words, words
 
@@ -140,28 +139,6 @@ def _ranks(keys: np.ndarray) -> np.ndarray:
     ranks = np.empty(len(keys), dtype=np.int64)
     ranks[order] = np.concatenate(([0], np.cumsum(ordered[1:] != ordered[:-1])))
     return ranks
-
-
-def top_neighbours(x: sp.csr_matrix, k: int = NEIGHBOURS,
-                   block_rows: int = BLOCK_ROWS) -> list[list[tuple[int, float]]]:
-    """For each row, its ``k`` most cosine-similar other rows with positive similarity.
-
-    Computed block by block (``block_rows`` rows of the product at a time), so
-    memory stays bounded; ties are broken by the lower index, so the result is
-    deterministic.
-    """
-    scores, columns = neighbour_lists(x, k, block_rows)
-    return [[(int(j), float(s)) for s, j in zip(row_s, row_j, strict=True) if s > 0]
-            for row_s, row_j in zip(scores, columns, strict=True)]
-
-
-def pair_cosine(x: sp.csr_matrix) -> Callable[[int, int], float]:
-    """A function giving the cosine of rows i and j of the L2-normalised ``x``."""
-
-    def cosine(i: int, j: int) -> float:
-        return float(x[i].multiply(x[j]).sum())
-
-    return cosine
 
 
 def day_number(date: str | None) -> float | None:

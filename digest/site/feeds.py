@@ -87,11 +87,6 @@ class FeedWriter:
         """The absolute URL of a page (by its source path) or of a file."""
         return self.base + (url_of(path) if path.endswith(".md") else path)
 
-    def all_feeds(self) -> dict[str, str]:
-        """Every feed file, keyed by its path in the site: the whole digest's at the root,
-        each topic's beside its page."""
-        return {**self.site_feeds(), **self.topic_feeds(self.ctx.digest.topics)}
-
     def site_feeds(self) -> dict[str, str]:
         """The whole digest's feeds: its newest articles."""
         ctx = self.ctx

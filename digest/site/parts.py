@@ -41,12 +41,11 @@ class Parts:
     def render(self, kind: str, start: int, stop: int) -> dict[str, str]:
         """Pages or feed files of items ``start:stop`` of ``kind``, keyed by path."""
         ctx = self.ctx
-        topics = ctx.digest.topics[start:stop]
         if kind == self.TOPIC_FEEDS:
-            return self.writer.topic_feeds(topics)
+            return self.writer.topic_feeds(ctx.digest.topics[start:stop])
         out: dict[str, str] = {}
         if kind == self.TOPIC_PAGES:
-            for topic in topics:
+            for topic in ctx.digest.topics[start:stop]:
                 out.update(topic_page.render(ctx, topic))
             return out
         for article in ctx.digest.articles[start:stop]:
