@@ -87,7 +87,12 @@ def clean(files: tuple[str, ...], no_furniture: bool) -> None:
             folders[Path(name).parent].append(text)
         furniture = {folder: learn_furniture(t) for folder, t in folders.items() if len(t) > 1}
     for name, text in texts.items():
-        cleaned = clean_text(text, furniture.get(Path(name).parent, frozenset()))
+        try:
+            cleaned = clean_text(text, furniture.get(Path(name).parent, frozenset()))
+        except Exception as exc:  # a cleaner bug: named, and the rest goes on
+            click.echo(f"{name}: skipped: could not be cleaned ({type(exc).__name__}: {exc})",
+                       err=True)
+            continue
         click.echo(json.dumps({"path": name, **asdict(cleaned)}, ensure_ascii=False))
 
 

@@ -105,7 +105,22 @@ def clean_document(doc: RawDocument, furniture: frozenset[str] = frozenset()) ->
 
 
 def process(doc: RawDocument, furniture: frozenset[str], sentences: int) -> Processed:
-    """Clean, summarise and fingerprint one document. Pure; safe to run in any process."""
+    """Clean, summarise and fingerprint one document. Pure; safe to run in any process.
+
+    Never raises for a document: one that defeats a stage (a bug, met on input nobody
+    foresaw) gives no article and a problem naming the error, which the build report
+    lists under that document, and the build goes on.
+    """
+    try:
+        return _process(doc, furniture, sentences)
+    except ImportError:
+        raise  # a broken install, not a bad document: the door says it once
+    except Exception as exc:  # reported per document, never swallowed
+        error = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+        return Processed(None, problem=f"could not be processed ({error}); please report this")
+
+
+def _process(doc: RawDocument, furniture: frozenset[str], sentences: int) -> Processed:
     cleaned = clean_document(doc, furniture)
     if not cleaned.body:
         return Processed(None, problem="no article text recognised")

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.config.base import ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -27,21 +28,27 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from digest.config import FEEDS_ENV, Config, ConfigError, load_config
-from digest.fetch.opml import opml_document
-from digest.incremental import (
-    copy_pages,
-    layout_key,
-    merge_search_index,
-    merge_sitemap,
-    page_key,
-    reusable,
-)
-from digest.pipeline import Progress, StageTimes, build_digest
-from digest.records import BuildSummary, to_json
-from digest.site import NAV_PAGES, render_site
-from digest.site.dates import build_stamp, parse_day
-from digest.site.feeds import FEED_FILES
+from digest.dependencies import describe_import_error
+
+# a package that cannot be imported is one line from `mkdocs build`, never a traceback
+try:
+    from digest.config import FEEDS_ENV, Config, ConfigError, load_config
+    from digest.fetch.opml import opml_document
+    from digest.incremental import (
+        copy_pages,
+        layout_key,
+        merge_search_index,
+        merge_sitemap,
+        page_key,
+        reusable,
+    )
+    from digest.pipeline import Progress, StageTimes, build_digest
+    from digest.records import BuildSummary, to_json
+    from digest.site import NAV_PAGES, render_site
+    from digest.site.dates import build_stamp, parse_day
+    from digest.site.feeds import FEED_FILES
+except ImportError as exc:
+    raise ValidationError(describe_import_error(exc)) from None
 
 log = logging.getLogger("mkdocs.plugins.digest")
 REPORT_FILE = "build-report.json"  # written beside the site folder, not published in it

@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from digest.config import URL_TYPES, Config, SourceSettings
+from digest.dependencies import describe_import_error
 from digest.fetch.filters import wanted
 from digest.records import RawDocument, Skipped
 
@@ -49,11 +49,7 @@ def read_sources(config: Config) -> tuple[list[RawDocument], list[Skipped], list
     notices: list[Skipped] = []
     seen: dict[str, str] = {}
     web = [s for s in config.sources if s.type in URL_TYPES]
-    fetched: dict[str, Any] = {}
-    if web:
-        from digest.fetch import read_fetched_sources  # httpx, feedparser, trafilatura: lazily
-
-        fetched = read_fetched_sources(config, web)
+    fetched = _read_web(config, web) if web else {}
     for source in config.sources:
         found, skip, notice = _read_one(config, source, fetched)
         skipped.extend(skip)
@@ -70,15 +66,24 @@ def read_sources(config: Config) -> tuple[list[RawDocument], list[Skipped], list
     return docs, skipped, notices
 
 
-def _read_one(config: Config, source: SourceSettings, fetched: dict[str, Any]
-              ) -> tuple[list[RawDocument], list[Skipped], list[Skipped]]:
-    if source.type in URL_TYPES:
-        if source.name not in fetched:
-            from digest.fetch import read_fetched_sources
+Read = tuple[list[RawDocument], list[Skipped], list[Skipped]]  # documents, skipped, notices
 
-            fetched = read_fetched_sources(config, [source])
-        result = fetched[source.name]
-        return list(result.docs), list(result.skipped), list(result.notices)
+
+def _read_web(config: Config, sources: list[SourceSettings]) -> dict[str, Read]:
+    """Feeds and pages, by source name, through :mod:`digest.fetch` (imported only when a
+    build has such sources); if it cannot be imported, each source is skipped saying why."""
+    try:
+        from digest.fetch import read_fetched_sources  # httpx and feedparser, loaded lazily
+    except ImportError as exc:
+        reason = describe_import_error(exc)
+        return {s.name: ([], [Skipped(s.url or s.where, reason)], []) for s in sources}
+    return {name: (list(r.docs), list(r.skipped), list(r.notices))
+            for name, r in read_fetched_sources(config, sources).items()}
+
+
+def _read_one(config: Config, source: SourceSettings, fetched: dict[str, Read]) -> Read:
+    if source.type in URL_TYPES:
+        return fetched[source.name]
     docs: list[RawDocument] = []
     skipped: list[Skipped] = []
     for path in config.files(source):

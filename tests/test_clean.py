@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
-import pytest
+from conftest import shared_path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,9 +16,6 @@ from digest.clean import clean_text, learn_furniture, normalise
 from digest.clean.dates import find_date
 from digest.clean.repeats import collapse_repeats
 from digest.records import Cleaned
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SEED = SHARED / "seeds" / "000_75db7eb93d97bef5.txt"
 
 
 def _flat(text: str) -> str:
@@ -218,9 +218,7 @@ def test_sentence_shaped_prompt_is_learnt_across_distinct_stories_only() -> None
 
 
 def test_seed_file_acceptance() -> None:
-    if not SEED.is_file():
-        pytest.skip("../shared/seeds not present")
-    text = SEED.read_text(encoding="utf-8")
+    text = shared_path("seeds", "000_75db7eb93d97bef5.txt").read_text(encoding="utf-8")
     c = clean_text(text)
     assert c.title == "Biden allows Ukraine to use US missiles to strike inside Russia"
     assert c.date == "2024-11-17"
@@ -448,3 +446,27 @@ def test_empty_and_huge_inputs() -> None:
     assert_no_invention(huge, c)
     c = clean_text(None)  # type: ignore[arg-type]
     assert c == Cleaned()
+
+
+NEVER_CRASH = ("test_never_crashes_and_never_invents_text", "test_arbitrary_text",
+               "test_binary_looking_input", "test_empty_and_huge_inputs")
+
+
+def test_the_never_crash_properties_can_fail(tmp_path: Path) -> None:
+    """With the cleaner's worker replaced by one that raises IndexError, every never-crash
+    test above fails: nothing between them and the cleaner swallows the error."""
+    (tmp_path / "mutant_cleaner.py").write_text(
+        "import digest.clean\n\n\n"
+        "def raises(*args, **kwargs):\n"
+        "    raise IndexError('mutant cleaner')\n\n\n"
+        "def pytest_configure(config):\n"
+        "    digest.clean.clean_page = raises\n", "utf-8")
+    tests = Path(__file__).resolve()
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "mutant_cleaner",
+         *(f"{tests}::{name}" for name in NEVER_CRASH)],
+        cwd=tests.parents[1], capture_output=True, text=True, timeout=300,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(tmp_path), os.environ.get("PYTHONPATH", "")]))})
+    assert f"{len(NEVER_CRASH)} failed" in result.stdout, result.stdout[-2000:]
+    assert "mutant cleaner" in result.stdout

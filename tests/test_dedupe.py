@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import pickle
 import random
-from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import shared_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -29,9 +29,6 @@ from digest.dedupe.candidates import (
     signature_matrix,
 )
 from digest.dedupe.canonical import connected_groups
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-CORPUS = SHARED / "data" / "scraped-gen"
 
 _VOCAB_RNG = random.Random(0)
 VOCAB = [
@@ -270,12 +267,11 @@ def test_copy_adds_is_a_subsequence_of_the_copy(canonical: list[str], copy: list
 
 
 def test_gold_bodies_of_the_generated_corpus_meet_the_bar() -> None:
-    if not (CORPUS / "clusters.json").exists():
-        pytest.skip("../shared/data/scraped-gen is not present")
-    clusters = json.loads((CORPUS / "clusters.json").read_text(encoding="utf-8"))
+    corpus = shared_path("data", "scraped-gen")
+    clusters = json.loads((corpus / "clusters.json").read_text(encoding="utf-8"))
     gold_cluster = clusters["doc_cluster"]
     cands = []
-    for path in sorted((CORPUS / "gold").glob("*.json")):
+    for path in sorted((corpus / "gold").glob("*.json")):
         gold = json.loads(path.read_text(encoding="utf-8"))
         cands.append(Candidate(path.stem, fingerprint(gold["body"]), gold["date"]))
     dupes = find_duplicates(cands)

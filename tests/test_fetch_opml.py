@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_fetch import FAST, FIXTURES, FeedServer, server  # noqa: F401  (server: a fixture)
+from feed_server import FIXTURES, FeedServer
+from test_fetch import FAST
 
 from digest.cli import main
 from digest.config import Config, SiteSettings, SourceSettings, load_config
@@ -37,7 +38,7 @@ def only_insertions(before: str, after: str) -> bool:
     return all(tag in ("equal", "insert") for tag, *_ in ops)
 
 
-def test_opml_round_trip_import_build_export(server: FeedServer, tmp_path: Path) -> None:  # noqa: F811
+def test_opml_round_trip_import_build_export(server: FeedServer, tmp_path: Path) -> None:
     server.serve_fixtures()
     (tmp_path / "pages").mkdir()
     (tmp_path / "pages" / "one.txt").write_text("date 2026-03-02 Quay repaired\nBody.", "utf-8")

@@ -7,11 +7,11 @@ import pickle
 import re
 import sys
 from collections import Counter
-from pathlib import Path
 
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from conftest import shared_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -38,8 +38,6 @@ from digest.group.similarity import (
 )
 from digest.records import GroupItem
 from digest.text import STOP_WORDS, words
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
 def item(i: str, title: str, text: str = "", date: str | None = None,
@@ -354,10 +352,8 @@ def test_every_item_lands_in_exactly_one_topic_and_output_is_deterministic() -> 
 
 @pytest.mark.slow
 def test_dev_stories_reach_the_bar() -> None:
-    data = SHARED / "data" / "stories" / "dev_related.jsonl"
-    tools = SHARED / "tools"
-    if not data.exists() or not (tools / "eval_clusters.py").exists():
-        pytest.skip("shared story data not present")
+    data = shared_path("data", "stories", "dev_related.jsonl")
+    tools = shared_path("tools", "eval_clusters.py").parent
     sys.path.insert(0, str(tools))
     from eval_clusters import bcubed
 

@@ -114,3 +114,29 @@ def test_cached_group_features_give_the_same_topics(project: Path, tmp_path: Pat
         again = cached_group_features(store, items)  # every one from the cache now
     assert first == again == [item_features(i.title, i.text) for i in items]
     assert group_articles(items, again) == group_articles(items)
+
+
+def test_a_page_that_defeats_the_cleaner_is_reported_and_the_build_goes_on(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """clean_text has no catch-all (its never-crash property tests could not fail with one);
+    the pipeline names the error against the page, and every other page is published."""
+    import digest.clean as clean
+
+    real = clean.clean_page
+
+    def fails_on_ferry_pages(text: str, furniture: frozenset[str]) -> object:
+        if "ferry" in text:
+            raise IndexError("list index out of range")
+        return real(text, furniture)
+
+    monkeypatch.setattr(clean, "clean_page", fails_on_ferry_pages)
+    with pytest.raises(IndexError):
+        clean.clean_text("date 2026-03-01 Harbour news\nThe ferry left.")
+    config = load_config(project / "feeds.yaml")
+    d = build_digest(config, jobs=1, use_cache=False, now=lambda: FIXED)
+    broken = [s for s in d.skipped if "IndexError: list index out of range" in s.reason]
+    pages = [p for s in config.sources for p in config.files(s) if s.type == "text"
+             and "ferry" in p.read_text("utf-8")]
+    assert pages and len(broken) == len(pages)
+    assert all("could not be processed" in s.reason for s in broken)
+    assert d.articles  # the rest was published

@@ -1,11 +1,19 @@
-"""Article pages to article text, with trafilatura; and when a feed item is only a teaser."""
+"""Article pages to article text, with trafilatura; and when a feed item is only a teaser.
+
+trafilatura (and lxml under it) is imported on first extraction, not with this module, so
+that a broken install of it can only affect what reads pages: ``html`` sources and
+``full_text``. Its failure is :class:`ExtractorUnavailable`, said in one line.
+"""
 
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
+from functools import cache
+from types import ModuleType
 
-import trafilatura
+from digest.dependencies import describe_import_error
 
 # how feeds end a cut-off item: an ellipsis, or a link to the rest
 TEASER_ENDINGS = re.compile(
@@ -29,6 +37,32 @@ class Extracted:
         return "\n".join(p for p in (head, *self.paragraphs) if p)
 
 
+class ExtractorUnavailable(Exception):
+    """trafilatura cannot be imported; the message names the package and the cause."""
+
+
+_IMPORTING = threading.Lock()  # one thread imports: a racing one could get a half-made module
+
+
+@cache
+def _load_trafilatura() -> ModuleType | str:
+    """trafilatura, or why it cannot be imported (tried once per process)."""
+    try:
+        import trafilatura
+    except ImportError as exc:
+        return describe_import_error(exc)
+    return trafilatura
+
+
+def require_extractor() -> ModuleType:
+    """trafilatura; raises :class:`ExtractorUnavailable` (before any fetch) when it is broken."""
+    with _IMPORTING:
+        loaded = _load_trafilatura()
+    if isinstance(loaded, str):
+        raise ExtractorUnavailable(loaded)
+    return loaded
+
+
 def is_teaser(paragraphs: tuple[str, ...] | list[str], teaser_words: int = 100) -> bool:
     """True if feed content looks cut short: under ``teaser_words`` words, or ending in "…"."""
     words = sum(len(p.split()) for p in paragraphs)
@@ -42,8 +76,10 @@ def extract_article(html: bytes | str, url: str | None = None,
     """The article in a page, or None if trafilatura finds under ``min_words`` words of it.
 
     Navigation, comments, tables and boilerplate are left out (trafilatura's
-    precision mode): the result is what a reader would call the article.
+    precision mode): the result is what a reader would call the article. Raises
+    :class:`ExtractorUnavailable` when trafilatura cannot be imported.
     """
+    trafilatura = require_extractor()
     if isinstance(html, bytes):
         html = _decode_html(html)
     try:

@@ -30,7 +30,12 @@ from typing import Any
 from digest.config import Config, SourceSettings
 from digest.fetch.feeds import FeedError, FeedItem, item_id, parse_feed, word_count
 from digest.fetch.filters import wanted
-from digest.fetch.fulltext import extract_article, is_teaser
+from digest.fetch.fulltext import (
+    ExtractorUnavailable,
+    extract_article,
+    is_teaser,
+    require_extractor,
+)
 from digest.fetch.http import FetchError, PoliteClient, Validators
 from digest.fetch.robots import RobotsRules
 from digest.fetch.validators import FetchStore, SourceState
@@ -151,9 +156,11 @@ class Fetcher:
             return self._read_files(source)
         now = self.now()
         try:
-            if source.type == "html" and not self.robots.allowed(source.url):
-                raise FetchError("robots.txt disallows fetching this page")
             page = source.type == "html"
+            if page:
+                require_extractor()
+            if page and not self.robots.allowed(source.url):
+                raise FetchError("robots.txt disallows fetching this page")
             response = self.client.get(source.url, previous.validators if previous else None,
                                        accept=PAGE_ACCEPT if page else FEED_ACCEPT,
                                        allowed=self.robots.allowed if page else None)
@@ -169,7 +176,7 @@ class Fetcher:
                                     "not modified", new_items=False, notices=_notes(docs))
             docs = self._documents(source, response.body, response.url, source.url,
                                    previous.items if previous else ())
-        except (FetchError, FeedError) as exc:
+        except (FetchError, FeedError, ExtractorUnavailable) as exc:
             return self._failed(source, previous, str(exc), now)
         state = SourceState(state_key(source), response.validators, docs, now)
         return SourceResult(docs, (), state, "fetched", notices=_notes(docs))
@@ -197,7 +204,7 @@ class Fetcher:
                     raise FeedError(f"file is {size:,} bytes, over the"
                                     f" {self.settings.max_bytes:,} limit")
                 docs.extend(self._documents(source, path.read_bytes(), "", shown, (), path))
-            except (OSError, FeedError) as exc:
+            except (OSError, FeedError, ExtractorUnavailable) as exc:
                 skipped.append(Skipped(shown, str(exc)))
         return SourceResult(tuple(docs), tuple(skipped), notices=_notes(docs))
 
@@ -242,21 +249,21 @@ class Fetcher:
             return replace(doc, fields=before.fields)  # same teaser, page already fetched
         fields: dict[str, Any] = {**doc.fields, "teaser_sha": digest}
         problem = ""
-        if not self.robots.allowed(url):
-            problem = "robots.txt disallows fetching the page"
-        else:
-            try:
-                response = self.client.get(url, accept=PAGE_ACCEPT, allowed=self.robots.allowed)
-                page = extract_article(response.body, response.url)
-                if page is None:
-                    problem = "no article text found in the page"
-                elif word_count(page.paragraphs) <= word_count(body):
-                    problem = "the page has no more text than the feed"
-                else:
-                    fields["body"] = list(page.paragraphs)
-                    fields["full_text"] = response.url
-            except FetchError as exc:
-                problem = str(exc)
+        try:
+            require_extractor()  # before any request: a broken extractor costs no traffic
+            if not self.robots.allowed(url):
+                raise FetchError("robots.txt disallows fetching the page")
+            response = self.client.get(url, accept=PAGE_ACCEPT, allowed=self.robots.allowed)
+            page = extract_article(response.body, response.url)
+            if page is None:
+                problem = "no article text found in the page"
+            elif word_count(page.paragraphs) <= word_count(body):
+                problem = "the page has no more text than the feed"
+            else:
+                fields["body"] = list(page.paragraphs)
+                fields["full_text"] = response.url
+        except (FetchError, ExtractorUnavailable) as exc:
+            problem = str(exc)
         if problem:
             fields["full_text_problem"] = problem
         return replace(doc, fields=fields)
