@@ -158,9 +158,9 @@ class Fetcher:
         try:
             page = source.type == "html"
             if page:
-                require_extractor()
-            if page and not self.robots.allowed(source.url):
-                raise FetchError("robots.txt disallows fetching this page")
+                require_extractor()  # before any request: a broken extractor costs no traffic
+                if not self.robots.allowed(source.url):
+                    raise FetchError("robots.txt disallows fetching this page")
             response = self.client.get(source.url, previous.validators if previous else None,
                                        accept=PAGE_ACCEPT if page else FEED_ACCEPT,
                                        allowed=self.robots.allowed if page else None)
