@@ -99,6 +99,7 @@ def main() -> None:
         sources = "".join(f"  - name: feed-{n}\n    type: rss\n    url: {base}/{n}.xml\n"
                           for n in range(args.feeds))
         path.write_text(f"cache: cache.sqlite\nfetch:\n  host_interval: 0\n"
+                        "  allow_private_hosts: [127.0.0.1]\n"  # the server is on loopback
                         f"  host_concurrency: {args.host_concurrency}\n"
                         f"  concurrency: {max(16, args.host_concurrency)}\n"
                         f"sources:\n{sources}", "utf-8")

@@ -5,21 +5,34 @@ result, and the code of the per-article stages, so a changed input, setting or
 stage misses and everything else is reused. Writes are transactional (WAL):
 a build killed half-way leaves the cache as it was before or after a batch,
 never torn.
+
+Values are stored as JSON (:mod:`digest.cache_codec`), never pickles: a cache
+file restored from anywhere cannot run code, and a row that does not decode is
+a miss. A damaged file is set aside and replaced by a new one
+(:mod:`digest.cache_file`), at opening or whenever the damage shows: the build
+goes on, computing again what the file held.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-import pickle
+import logging
 import sqlite3
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from digest.cache_codec import Codec, Undecodable
+from digest.cache_file import CacheFile
+
+log = logging.getLogger("digest")
+
 _STAGE_PACKAGES = ("clean", "summarize", "dedupe", "group")
 _SLOT = "slot:"  # key prefix of corpus-wide results (hex keys never start with it)
+_SCHEMA = ("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY,"
+           " value BLOB NOT NULL, version TEXT NOT NULL DEFAULT '');")
 
 
 @cache
@@ -79,47 +92,67 @@ def _feed(h: Any, part: Any) -> None:
 
 
 class Cache:
-    """A key -> value store of picklable stage results in one SQLite file.
+    """A key -> value store of stage results in one SQLite file.
 
-    Each entry records the stage code it was made by (:func:`code_version`), so
-    :meth:`prune` can drop every entry an older version left; a corpus-wide
-    result lives in one *slot* per kind (:meth:`get_slot`), replaced when its
-    inputs change, so daily builds do not pile up yesterday's topics.
+    Values are plain data and frozen dataclasses of the classes in ``records``
+    (see :class:`~digest.cache_codec.Codec`). Each entry records the stage code it
+    was made by (:func:`code_version`), so :meth:`prune` can drop every entry an
+    older version left; a corpus-wide result lives in one *slot* per kind
+    (:meth:`get_slot`), replaced when its inputs change, so daily builds do not pile
+    up yesterday's topics. ``set_aside`` is where a damaged file was moved, if one was.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, records: Iterable[type] = ()) -> None:
         self.path = Path(path)
-        self.db = sqlite3.connect(self.path, timeout=30)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY,"
-                        " value BLOB NOT NULL, version TEXT NOT NULL DEFAULT '')")
+        self.codec = Codec(records)
+        self.file = CacheFile(self.path, _SCHEMA)
         columns = {row[1] for row in self.db.execute("PRAGMA table_info(results)")}
         if "version" not in columns:  # a cache file from before versions were recorded
             self.db.execute("ALTER TABLE results ADD COLUMN version TEXT NOT NULL DEFAULT ''")
-        self.db.commit()
+            self.db.commit()
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        return self.file.db
+
+    @property
+    def set_aside(self) -> Path | None:
+        """Where a damaged cache file was moved in this build (None if none was)."""
+        return self.file.set_aside
 
     def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
-        found: dict[str, Any] = {}
+        """The value of each of ``keys`` the cache holds; a row that does not decode is a
+        miss."""
         wanted = list(dict.fromkeys(keys))
+        return self.file.guarded(lambda db: self._get_many(db, wanted), {})
+
+    def _get_many(self, db: sqlite3.Connection, wanted: list[str]) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        decode = self.codec.decode
         for start in range(0, len(wanted), 500):
             batch = wanted[start:start + 500]
             marks = ",".join("?" * len(batch))
-            for key, value in self.db.execute(
+            for key, value in db.execute(
                     f"SELECT key, value FROM results WHERE key IN ({marks})", batch):
                 try:
-                    found[key] = pickle.loads(value)
-                except Exception:  # an entry from an incompatible version: recompute it
+                    found[key] = decode(value)
+                except Undecodable:  # damaged, foreign or from an older format: recompute it
                     continue
         return found
 
     def put_many(self, items: Mapping[str, Any]) -> None:
         version = code_version()
-        with self.db:
-            self.db.executemany(
-                "INSERT OR REPLACE INTO results (key, value, version) VALUES (?, ?, ?)",
-                [(k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL), version)
-                 for k, v in items.items()])
+        rows = [(k, self.codec.encode(v), version) for k, v in items.items()]
+
+        def write(db: sqlite3.Connection) -> bool:
+            with db:
+                db.executemany(
+                    "INSERT OR REPLACE INTO results (key, value, version) VALUES (?, ?, ?)",
+                    rows)
+            return True
+
+        if not self.file.guarded(write, False):  # the file was damaged: write to the new one
+            self.file.guarded(write, False)
 
     def get_slot(self, kind: str, key: str) -> tuple[bool, Any]:
         """``(True, value)`` when the ``kind`` slot holds the value for ``key``, else
@@ -135,12 +168,15 @@ class Cache:
 
     def prune(self) -> int:
         """Delete the entries older stage code made (no key can reach them); their count."""
-        with self.db:
-            cursor = self.db.execute("DELETE FROM results WHERE version != ?", (code_version(),))
-        return cursor.rowcount
+        def delete(db: sqlite3.Connection) -> int:
+            with db:
+                return db.execute("DELETE FROM results WHERE version != ?",
+                                  (code_version(),)).rowcount
+
+        return self.file.guarded(delete, 0)
 
     def close(self) -> None:
-        self.db.close()
+        self.file.close()
 
     def __enter__(self) -> Cache:
         return self

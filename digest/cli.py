@@ -156,26 +156,51 @@ EXIT_SKIPPED = 3  # the site was built, but some inputs were skipped (see the bu
 @click.option("--no-cache", is_flag=True, help="Process every article again.")
 @click.option("--strict", is_flag=True,
               help="Fail, keeping the previous site, on any MkDocs warning or skipped input.")
+@click.option("--wait", "wait", type=click.IntRange(0),
+              help="Seconds to wait while another build of the same site or cache runs,"
+                   " then fail (default 600).")
 def build(feeds: str, mkdocs_file: str | None, site_dir: str | None, jobs: int | None,
-          no_cache: bool, strict: bool) -> None:
+          no_cache: bool, strict: bool, wait: int | None) -> None:
     """Build the whole site (the same as `mkdocs build` with the digest plugin).
 
     The new site is built beside the old one and swapped in only when complete.
+    One build of a site (and of its cache) runs at a time: a second one waits,
+    saying so, for up to --wait seconds, then fails.
     Exit status: 0 built, 3 built but inputs were skipped, 1 failed (2 for usage).
     """
+    from digest.lock import LockTimeout, holding
+
+    cfg = _load(feeds, mkdocs_file, site_dir=site_dir, strict=strict, jobs=jobs,
+                no_cache=no_cache)
+    plugin = cfg.plugins["digest"]
+    if wait is not None:
+        plugin.config.lock_wait = wait
+    plugin.say = _say
+    target = Path(cfg.site_dir).resolve()
+    try:
+        with holding([target], plugin.config.lock_wait, _say):
+            _build_locked(cfg, target, no_cache=no_cache, strict=strict)
+    except LockTimeout as exc:
+        raise click.ClickException(f"{exc} (the site is unchanged)") from None
+
+
+def _say(line: str) -> None:
+    click.echo(line, err=True)
+
+
+def _build_locked(cfg: Any, target: Path, *, no_cache: bool, strict: bool) -> None:
+    """The body of ``digest build``, run while this process holds the site's lock."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import MkDocsException
 
     from digest.incremental import read_ledger, write_ledger
     from digest.publish import discard, discard_leftovers, staging_dir, swap_in
 
-    cfg = _load(feeds, mkdocs_file, site_dir=site_dir, strict=strict, jobs=jobs,
-                no_cache=no_cache)
-    target = Path(cfg.site_dir).resolve()
     discard_leftovers(target)
     staging = staging_dir(target)
     cfg.site_dir = str(staging)
     plugin = cfg.plugins["digest"]
+    plugin.site_target = target
     plugin.progress = _progress_reporter()
     if target.is_dir() and not no_cache:
         # pages whose Markdown and layout are unchanged are copied, not rendered again
@@ -191,8 +216,14 @@ def build(feeds: str, mkdocs_file: str | None, site_dir: str | None, jobs: int |
         discard(staging, target)
         raise click.ClickException(
             f"{len(d.skipped)} inputs skipped (--strict): the previous site is unchanged")
-    swap_in(staging, target)
-    write_ledger(target, plugin.page_keys)  # only now: the ledger must describe the live site
+    built = staging.stat().st_ino  # the folder this build made, to check the ledger against
+    try:
+        swap_in(staging, target)  # raises only while the previous site is still in place
+    except OSError as exc:
+        raise click.ClickException(f"could not put the new site in place ({exc});"
+                                   " the previous site is unchanged") from None
+    # only now, and only if the folder there is ours: the ledger must describe the live site
+    write_ledger(target, plugin.page_keys, built)
     seconds = ", ".join(f"{k} {v:.1f}s" for k, v in plugin.times.seconds.items())
     click.echo(f"Built {target}: {d.articles + d.duplicates} articles in,"
                f" {d.duplicates} duplicates merged, {d.articles} published,"
@@ -285,34 +316,33 @@ def _load(feeds: str, mkdocs_file: str | None, *, site_dir: str | None, strict: 
 @click.option("--dry-run", is_flag=True, help="Print the new feeds.yaml instead of writing it.")
 def import_opml(opml_file: str, feeds: str, dry_run: bool) -> None:
     """Add the feeds of an OPML file to feeds.yaml (comments and order kept)."""
-    import tempfile
-
     from digest.config import load_config
-    from digest.fetch.opml import OpmlError, add_feeds, read_opml
+    from digest.fetch.opml import OpmlError, add_feeds, read_subscriptions, staged_feeds_file
 
     path = Path(feeds)
     try:
         text = path.read_text(encoding="utf-8")
-        new_text, added, left_out = add_feeds(text, read_opml(Path(opml_file).read_bytes()))
+        found = read_subscriptions(Path(opml_file).read_bytes())
+        new_text, added, left_out = add_feeds(text, found.feeds)
     except (OSError, OpmlError) as exc:
         raise click.ClickException(str(exc)) from None
+    for line in (*found.left_out, *(n for f in found.feeds if f not in left_out for n in f.notes)):
+        click.echo(line, err=True)
     # the result is validated like any feeds.yaml before it replaces the file
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.resolve().parent,
-                                     suffix=".yaml", delete=False) as tmp:
-        tmp.write(new_text)
     try:
-        load_config(tmp.name)
-        if dry_run:
-            click.echo(new_text, nl=False)
-        else:
-            os.replace(tmp.name, path)
-    except ConfigError as exc:
-        problem = str(exc).replace(Path(tmp.name).name, path.name)
-        raise click.ClickException(f"the imported feeds.yaml would not be valid: {problem}"
-                                   ) from None
-    finally:
-        if os.path.exists(tmp.name):
-            os.unlink(tmp.name)
+        with staged_feeds_file(path, new_text) as staged:
+            try:
+                load_config(staged)
+            except ConfigError as exc:
+                problem = str(exc).replace(staged.name, path.name)
+                raise click.ClickException(f"the imported feeds.yaml would not be valid:"
+                                           f" {problem}") from None
+            if dry_run:
+                click.echo(new_text, nl=False)
+            else:
+                os.replace(staged, path.resolve())
+    except OSError as exc:
+        raise click.ClickException(f"{path}: cannot be written ({exc})") from None
     for feed in left_out:
         click.echo(f"already in {path.name}: {feed.xml_url}", err=True)
     click.echo(f"{'would add' if dry_run else 'added'} {len(added)} feeds"

@@ -8,13 +8,22 @@ copied (hard-linked where possible) into the new site, with its search-index
 and sitemap entries carried over. The ledger is written only after the new
 site is swapped in, so a killed build can at worst cost a re-render, never
 leave a stale page.
+
+The ledger names the exact folder it describes (device, inode and the folder's
+own modification time, which changes whenever an entry is added to or removed
+from its top level), and each page file's modification time. A ledger read
+beside any other folder (another build's site, one rewritten by a plain
+``mkdocs build``, one a second concurrent build swapped in) is ignored, and
+everything is rendered again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -22,6 +31,8 @@ from collections.abc import Iterable, Mapping
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
+
+log = logging.getLogger("digest")
 
 LEDGER_SUFFIX = ".pages.json"
 _PACKAGES = ("mkdocs", "mkdocs-material", "newsdigest", "markdown", "pymdown-extensions")
@@ -32,28 +43,53 @@ def ledger_path(site_dir: Path) -> Path:
     return site_dir.with_name(f".{site_dir.name}{LEDGER_SUFFIX}")
 
 
+def site_identity(folder: Path) -> list[int]:
+    """What tells one site folder from any other that was or will be at its path."""
+    st = folder.stat()
+    return [st.st_dev, st.st_ino, st.st_mtime_ns]
+
+
 def read_ledger(site_dir: Path) -> dict[str, list[Any]]:
-    """The ledger of the site now at ``site_dir``: page file -> [key, mtime_ns] (empty if none)."""
+    """The ledger of the site now at ``site_dir``: page file -> [key, mtime_ns]; empty when
+    there is none or it was written for another folder than the one there now."""
     try:
         data = json.loads(ledger_path(site_dir).read_text("utf-8"))
+        here = site_identity(site_dir)
     except (OSError, ValueError):
         return {}
-    return data if isinstance(data, dict) else {}
+    if not isinstance(data, dict) or data.get("site") != here:
+        return {}
+    pages = data.get("pages")
+    return pages if isinstance(pages, dict) else {}
 
 
-def write_ledger(site_dir: Path, keys: Mapping[str, str]) -> None:
+def write_ledger(site_dir: Path, keys: Mapping[str, str], built: int | None = None) -> None:
     """Record each page file's key with the file's mtime, so that a page later rewritten
-    by anything else (a plain ``mkdocs build``) is never mistaken for ours."""
-    entries: dict[str, list[Any]] = {}
-    for dest, key in sorted(keys.items()):
-        try:
-            entries[dest] = [key, (site_dir / dest).stat().st_mtime_ns]
-        except OSError:
-            continue
+    by anything else (a plain ``mkdocs build``) is never mistaken for ours, and the
+    identity of the folder. ``built`` is the inode of the folder the build made: if
+    another folder is at ``site_dir`` now, no ledger is left (the next build renders all).
+    Never raises: a ledger that cannot be written only costs the next build a full render.
+    """
     path = ledger_path(site_dir)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(entries), "utf-8")
-    os.replace(tmp, path)
+    try:
+        here = site_identity(site_dir)
+        if built is not None and here[1] != built:
+            path.unlink(missing_ok=True)
+            return
+        entries: dict[str, list[Any]] = {}
+        for dest, key in sorted(keys.items()):
+            try:
+                entries[dest] = [key, (site_dir / dest).stat().st_mtime_ns]
+            except OSError:
+                continue
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps({"site": here, "pages": entries}), "utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        log.warning("%s: could not be written (%s); the next build renders every page",
+                    path, exc)
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
 
 
 def reusable(ledger: Mapping[str, list[Any]], previous_site: Path, dest: str, key: str) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import multiprocessing
 import os
 import re
 import time
@@ -18,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from digest.cache import Cache, key_for
@@ -33,10 +35,21 @@ from digest.dedupe import (
     fingerprint,
 )
 from digest.group import ItemFeatures, group_articles, item_features
-from digest.records import Article, Cleaned, Copy, Digest, GroupItem, RawDocument, Skipped, Topic
+from digest.records import (
+    Article,
+    Cleaned,
+    Copy,
+    Digest,
+    GroupItem,
+    RawDocument,
+    Skipped,
+    Topic,
+    TopicSentence,
+)
 from digest.sources import read_sources
 from digest.summarize import summarize, summarize_topic
 from digest.text import paragraphs
+from digest.workers import die_with_parent
 
 log = logging.getLogger("digest")
 
@@ -53,6 +66,10 @@ class Processed:
     article: Article | None
     fingerprint: bytes = b""
     problem: str = ""  # why the document gave no article
+
+
+# every record class a cached value holds: the cache decodes rows into these and no other
+CACHED_RECORDS = (Processed, Article, Copy, Topic, TopicSentence, PageLines, ItemFeatures)
 
 
 @dataclass
@@ -169,7 +186,11 @@ def map_documents(docs: Sequence[RawDocument], furniture: Mapping[str, frozenset
         return collect(map(run, batches))
     if executor is not None:
         return collect(executor.map(run, batches))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    context = multiprocessing.get_context()
+    # workers die with the build (a fork server's children: with the fork server)
+    parent = None if context.get_start_method() == "forkserver" else os.getpid()
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=die_with_parent,
+                             initargs=(parent,)) as pool:
         return collect(pool.map(run, batches))
 
 
@@ -230,15 +251,23 @@ def build_digest(config: Config, *, jobs: int | None = None, executor: Executor 
     made by older stage code are deleted after a build.
     """
     times = times or StageTimes()
-    store = Cache(config.cache) if (use_cache and config.cache) else None
+    store = Cache(config.cache, CACHED_RECORDS) if (use_cache and config.cache) else None
     try:
         digest = _build(config, store, jobs, executor, now, times, progress)
         if store:
             store.prune()
+            if store.set_aside is not None:  # already named in a warning; listed in the report
+                notice = _cache_notice(config, store.path, store.set_aside)
+                digest = replace(digest, notices=(*digest.notices, notice))
         return digest
     finally:
         if store:
             store.close()
+
+
+def _cache_notice(config: Config, path: Path, aside: Path) -> Skipped:
+    return Skipped(os.path.relpath(path, config.root), f"damaged cache file: set aside as"
+                   f" {aside.name}; everything was processed again")
 
 
 def _build(config: Config, store: Cache | None, jobs: int | None, executor: Executor | None,

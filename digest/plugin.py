@@ -9,6 +9,7 @@ and validated by MkDocs. Generated pages are MkDocs "generated" files, so
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import glob
@@ -16,6 +17,7 @@ import json
 import logging
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.config import base
@@ -42,6 +44,7 @@ try:
         page_key,
         reusable,
     )
+    from digest.lock import LOCK_WAIT, LockTimeout, holding
     from digest.pipeline import Progress, StageTimes, build_digest
     from digest.records import BuildSummary, to_json
     from digest.site import NAV_PAGES, render_site
@@ -59,6 +62,8 @@ class DigestPluginConfig(base.Config):
     feeds = c.Type(str, default="feeds.yaml")  # relative to mkdocs.yml
     jobs = c.Optional(c.Type(int))  # per-article workers; default: all cores
     cache = c.Type(bool, default=True)  # keep per-article results in the feeds.yaml cache file
+    # seconds to wait while another build of the same site or cache runs (see digest.lock)
+    lock_wait = c.Type(int, default=int(LOCK_WAIT))
 
 
 class DigestPlugin(BasePlugin[DigestPluginConfig]):
@@ -73,6 +78,11 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     reused: list[File] = []  # pages and feed files copied from the previous site in this build
     times: StageTimes
     mkdocs_start = 0.0  # when MkDocs took over from on_files: its own time is reported too
+    # the folder the build publishes (set by `digest build`, which builds beside it), whose
+    # lock and the cache's are held from on_pre_build to the end of the build
+    site_target: Path | None = None
+    say: Callable[[str], None] | None = None  # where "waiting for another build" goes
+    _locks: contextlib.ExitStack | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base_dir = Path(config.config_file_path or ".").resolve().parent
@@ -90,6 +100,27 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         if "attr_list" not in config.markdown_extensions:
             config.markdown_extensions.append("attr_list")
         return config
+
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        """Take the site's and the cache's locks before MkDocs empties the site folder."""
+        guarded = [self.site_target or Path(config.site_dir)]
+        if self.feeds.cache:
+            guarded.append(Path(self.feeds.cache))
+        self._release()
+        locks = contextlib.ExitStack()
+        try:
+            locks.enter_context(holding(guarded, self.config.lock_wait, self.say or log.info))
+        except LockTimeout as exc:
+            raise PluginError(str(exc)) from None
+        self._locks = locks
+
+    def _release(self) -> None:
+        if self._locks is not None:
+            self._locks.close()
+            self._locks = None
+
+    def on_build_error(self, error: Exception) -> None:
+        self._release()
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         self.times = StageTimes()
@@ -179,6 +210,13 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         return server
 
     def on_post_build(self, config: MkDocsConfig) -> None:
+        """Finish the site and write the build report; then let the locks go."""
+        try:
+            self._finish(config)
+        finally:
+            self._release()
+
+    def _finish(self, config: MkDocsConfig) -> None:
         """Write the build report (what went in, what was skipped, stage times) beside the site.
 
         It stays out of the site itself so that two builds of the same inputs

@@ -9,19 +9,24 @@ folder from such a build is removed by the next one.
 The site swapped out is renamed aside and deleted by a detached child process:
 deleting tens of thousands of files is then off the build's critical path. A
 folder left half-deleted (the machine stopped first) is handed to a new child
-by the next build.
+by the next build. Once the new site is live, nothing about the old one fails
+the build: if it cannot be renamed aside or its deleter cannot start, a warning
+says where it was left, and the next build removes it.
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import logging
 import os
 import shutil
 import subprocess
 import sys
 import uuid
 from pathlib import Path
+
+log = logging.getLogger("digest")
 
 _DISCARDED = ".discarded-"
 _RENAME_EXCHANGE = 2
@@ -37,7 +42,11 @@ def staging_dir(site_dir: Path) -> Path:
 
 
 def discard(folder: Path, site_dir: Path) -> None:
-    """Rename ``folder`` aside and delete it in a detached child process (never waited for)."""
+    """Rename ``folder`` aside and delete it in a detached child process (never waited for).
+
+    Raises OSError only if ``folder`` cannot be renamed aside; a deleter that cannot
+    start is a warning (the folder is left for the next build's :func:`discard_leftovers`).
+    """
     doomed = site_dir.with_name(f".{site_dir.name}{_DISCARDED}{uuid.uuid4().hex[:12]}")
     os.rename(folder, doomed)
     _delete_detached(doomed)
@@ -51,9 +60,12 @@ def discard_leftovers(site_dir: Path) -> None:
 
 def _delete_detached(folder: Path) -> None:
     code = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
-    subprocess.Popen([sys.executable, "-c", code, str(folder)], start_new_session=True,
-                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                     stderr=subprocess.DEVNULL)
+    try:
+        subprocess.Popen([sys.executable, "-c", code, str(folder)], start_new_session=True,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    except OSError as exc:  # out of processes or memory: the next build tries again
+        log.warning("could not start deleting %s (%s); the next build will", folder, exc)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -70,12 +82,15 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def swap_in(staging: Path, site_dir: Path) -> None:
-    """Make ``staging`` the site at ``site_dir``; the previous site is :func:`discard`-ed."""
+    """Make ``staging`` the site at ``site_dir``; the previous site is :func:`discard`-ed.
+
+    Raises OSError only while the previous site is still the one at ``site_dir``.
+    """
     if not site_dir.exists():
         os.rename(staging, site_dir)
         return
     if _exchange(staging, site_dir):
-        discard(staging, site_dir)  # staging now holds the previous site
+        _discard_replaced(staging, site_dir)  # staging now holds the previous site
         return
     previous = site_dir.with_name(f".{site_dir.name}.previous")
     if previous.exists():
@@ -86,4 +101,13 @@ def swap_in(staging: Path, site_dir: Path) -> None:
     except OSError:
         os.rename(previous, site_dir)
         raise
-    discard(previous, site_dir)
+    _discard_replaced(previous, site_dir)
+
+
+def _discard_replaced(folder: Path, site_dir: Path) -> None:
+    """:func:`discard` the site just replaced; the new one is live, so a failure only warns."""
+    try:
+        discard(folder, site_dir)
+    except OSError as exc:
+        log.warning("the new site is live, but the previous one could not be moved aside"
+                    " for deletion (%s); it stays at %s until the next build", exc, folder)

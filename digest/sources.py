@@ -2,31 +2,45 @@
 
 This is the only stage that reads inputs. A file or record that cannot be used
 becomes a :class:`Skipped` entry with its path (and line) and the reason, and
-the rest goes on.
+the rest goes on. Every document of every source type leaves through one door,
+:func:`~digest.validtext.valid_document`: valid Unicode, LF line ends, no
+control characters; what it changed is reported per source and kind of change
+(a notice), and a document it cannot make text is skipped.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 
 from digest.config import URL_TYPES, Config, SourceSettings
 from digest.dependencies import describe_import_error
 from digest.fetch.filters import wanted
 from digest.records import RawDocument, Skipped
+from digest.validtext import NotText, recorded_repairs, repair_notices, valid_document, valid_text
 
 MAX_FILE_BYTES = 20_000_000  # larger than any article page; guards memory on a stray dump
+# Text has no NUL; UTF-16 without a BOM is half NULs and binary formats (images, archives)
+# have them in their headers and tables. Fewer are strays, removed at the door; compressed
+# data with fewer NULs still fails the door's share of control characters.
+MAX_NUL_SHARE = 0.01
+_LINE_END = re.compile(r"\r\n?|\n")
+# what the report calls one input of each source type, in "3 items: ..."
+_INPUT_NOUN = {"text": "file", "html": "page", "jsonl": "record"}
 
 
 def decode(data: bytes) -> str:
     """Bytes of a text file as str: UTF-8 (with or without BOM), UTF-16 by BOM, else cp1252.
 
-    Raises ValueError for content that is not text (NUL bytes outside UTF-16).
+    Raises ValueError for content that is not text: more than ``MAX_NUL_SHARE`` of its first
+    4 kB are NUL bytes (outside UTF-16). A stray NUL is left for the door to remove.
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
-    if b"\x00" in data[:4096]:
+    head = data[:4096]
+    if head.count(0) > MAX_NUL_SHARE * len(head):
         raise ValueError("binary content, not text")
     try:
         return data.decode("utf-8-sig")
@@ -52,8 +66,11 @@ def read_sources(config: Config) -> tuple[list[RawDocument], list[Skipped], list
     fetched = _read_web(config, web) if web else {}
     for source in config.sources:
         found, skip, notice = _read_one(config, source, fetched)
+        found, refused, repaired = _at_the_door(source, found)
         skipped.extend(skip)
+        skipped.extend(refused)
         notices.extend(notice)
+        notices.extend(repaired)
         for doc in found:
             if not wanted(doc, source.include, source.exclude):
                 continue
@@ -63,7 +80,36 @@ def read_sources(config: Config) -> tuple[list[RawDocument], list[Skipped], list
                 continue
             seen[doc.id] = doc.origin
             docs.append(doc)
-    return docs, skipped, notices
+    return docs, [_valid_entry(s) for s in skipped], [_valid_entry(s) for s in notices]
+
+
+def _at_the_door(source: SourceSettings, found: list[RawDocument]) -> Read:
+    """The source's documents made valid text, those that cannot be (skipped), and one
+    notice per kind of change made (for feeds, also what was changed when an item was
+    fetched: kept items are reported on every build that publishes them)."""
+    docs: list[RawDocument] = []
+    refused: list[Skipped] = []
+    changed: list[tuple[str, Counter[str]]] = []
+    for doc in found:
+        try:
+            valid, repairs = valid_document(doc)
+        except NotText as exc:
+            refused.append(Skipped(doc.origin, str(exc)))
+            continue
+        if source.type in URL_TYPES:
+            repairs.update(recorded_repairs(valid))
+        if repairs:
+            changed.append((valid.origin, repairs))
+        docs.append(valid)
+    noun = _INPUT_NOUN.get(source.type, "item")
+    return docs, refused, repair_notices(source.location or source.where, noun, changed)
+
+
+def _valid_entry(entry: Skipped) -> Skipped:
+    """A report entry that the report can be written with (a file name's undecodable bytes,
+    a control character in an error message)."""
+    origin, reason = valid_text(entry.origin)[0], valid_text(entry.reason)[0]
+    return entry if (origin, reason) == (entry.origin, entry.reason) else Skipped(origin, reason)
 
 
 Read = tuple[list[RawDocument], list[Skipped], list[Skipped]]  # documents, skipped, notices
@@ -87,7 +133,7 @@ def _read_one(config: Config, source: SourceSettings, fetched: dict[str, Read]) 
     docs: list[RawDocument] = []
     skipped: list[Skipped] = []
     for path in config.files(source):
-        shown = _shown(path, config.root)
+        shown = config.shown(path)
         try:
             size = path.stat().st_size
             if size > MAX_FILE_BYTES:
@@ -110,14 +156,20 @@ def _read_one(config: Config, source: SourceSettings, fetched: dict[str, Read]) 
 
 
 def _jsonl(text: str, shown: str, source: SourceSettings) -> Iterator[RawDocument | Skipped]:
-    for number, line in enumerate(text.splitlines(), start=1):
+    """Records one per line. Lines end at LF, CRLF or CR only: str.splitlines would also cut
+    at U+2028, U+0085 or a form feed, which a JSON string may hold as they are. A raw control
+    character inside a string is read (strict=False) and left for the door to remove."""
+    for number, line in enumerate(_LINE_END.split(text), start=1):
         if not line.strip():
             continue
         where = f"{shown}:{number}"
         try:
-            record = json.loads(line)
+            record = json.loads(line, strict=False)
         except json.JSONDecodeError as exc:
             yield Skipped(where, f"not valid JSON ({exc.msg})")
+            continue
+        except (ValueError, RecursionError) as exc:  # a 5,000-digit number, [[[[...]]]]
+            yield Skipped(where, f"not usable JSON ({type(exc).__name__}: {str(exc)[:120]})")
             continue
         if not isinstance(record, dict):
             yield Skipped(where, "not a JSON object")
@@ -132,10 +184,3 @@ def _jsonl(text: str, shown: str, source: SourceSettings) -> Iterator[RawDocumen
         yield RawDocument(f"{source.name}/{record_id}", source.name, where, fields=record,
                           priority=source.priority)
 
-
-def _shown(path: Path, root: Path) -> str:
-    """A path as the user wrote it: relative to feeds.yaml's folder where possible."""
-    try:
-        return str(path.resolve().relative_to(root))
-    except ValueError:
-        return str(path)

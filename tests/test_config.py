@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import glob
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from digest.config import ConfigError, load_config
+from digest.config import Config, ConfigError, load_config
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -126,3 +130,106 @@ def test_feed_sources_take_url_language_filters_and_fetch_settings(tmp_path: Pat
     assert feed.full_text and feed.language == "en"
     assert config.fetch.timeout == 5 and config.fetch.retries == 2
     assert [p.origin for p in config.problems] == ["feeds.yaml:15:11"]  # only wire.jsonl
+
+
+# --- hostile or mistaken YAML: one line with a position, never a traceback ----------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("site:\n  title: !python/name:os.system x\nsources: []\n",
+     "feeds.yaml:2:10: site.title: the tag !python/name:os.system is not allowed"),
+    ("site:\n  title: !!binary aGVsbG8=\nsources: []\n",
+     "feeds.yaml:2:10: site.title: must be str (got bytes)"),
+    ('site:\n  title: !!binary "%%%"\nsources: []\n', "feeds.yaml:2:10: site.title: must be str"),
+    ("summary: {sentences: !!int abc}\nsources: []\n",
+     "feeds.yaml:1:22: summary.sentences: 'abc' is not a valid !!int"),
+    ("site: {title: !!timestamp nope}\nsources: []\n",
+     "feeds.yaml:1:15: site.title: 'nope' is not a valid !!timestamp"),
+    ("site: {title: !!bool maybe}\nsources: []\n", "feeds.yaml:1:15: site.title: 'maybe' is not"),
+    ("summary: {sentences: " + "9" * 5000 + "}\nsources: []\n",
+     "feeds.yaml:1:22: summary.sentences: '9999"),
+    ("sources:\n  - {name: a, type: text, path: x, include: [!!float q]}\n",
+     "feeds.yaml:2:46: sources[0].include[0]: 'q' is not a valid !!float"),
+    ("fetch: {allow_private_hosts: [!x y]}\nsources: []\n",
+     "feeds.yaml:1:31: fetch.allow_private_hosts[0]: the tag !x is not allowed"),
+    ("sources: " + "[" * 10_000 + "]" * 10_000 + "\n",
+     "feeds.yaml:1:41: not valid YAML: nested more than 32 levels deep"),
+    ("sources: " + "{a: " * 5_000 + "1" + "}" * 5_000 + "\n",
+     "feeds.yaml:1:131: not valid YAML: nested more than 32 levels deep"),
+    ("{[1]: 2}\n", "feeds.yaml:1:2: (top level): keys must be plain names"),
+    ("? {a: 1}\n: 2\n", "feeds.yaml:1:3: (top level): keys must be plain names"),
+    ('"a\\nb": 1\nsources: []\n', "feeds.yaml:1:1: a\\nb: unknown key"),
+    ("site:\n  title: a\x01b\n", "feeds.yaml:2:11: not valid YAML: the character U+0001 is not"),
+    ("sources: []\n---\nsources: []\n", "feeds.yaml:2:1: not valid YAML"),
+    ('sources:\n  - {name: a, type: text, path: "a\\0b"}\n',
+     "feeds.yaml:2:33: sources[0].path: must not hold control characters"),
+    ('cache: "\\0"\nsources: []\n', "feeds.yaml:1:8: cache: must not hold control characters"),
+    ('site: {timezone: "' + "a" * 300 + '"}\nsources: []\n',
+     "feeds.yaml:1:18: site.timezone: must be an IANA time zone"),
+    ("sources: [{name: a, type: rss, url: 'https://x.org/f', follow_symlinks: true}]\n",
+     "feeds.yaml:1:73: sources[0].follow_symlinks: only applies to sources read from a path"),
+])
+def test_yaml_tags_deep_nesting_and_odd_keys_give_one_line(
+        tmp_path: Path, text: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, text))
+    message = str(info.value)
+    assert message.isprintable()
+    assert message.startswith(expected), message
+
+
+# text that looks like YAML: its structure characters, tags, anchors and feeds.yaml's keys
+FUZZ = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_PIECES = ["sources", "site", "title", "name", "type", "path", "url", "fetch", "summary", "cache",
+           "include", "sentences", "text", "rss", "a/*.txt", "https://x.org/f", ":", ": ", " ",
+           "  ", "\n", "\n  ", "- ", "-", "[", "]", "{", "}", ",", "? ", "!", "!!", "!!binary ",
+           "!!int ", "!!timestamp ", "!!set ", "!python/name:os.system ", "!x ", "&a ", "*a", "|",
+           ">", "'", '"', "#", "%YAML 1.1\n", "---\n", "...", "@", "`", "\t", "\\", "\\0", "1",
+           "-1", "1e999", ".nan", "0x1F", "~", "null", "true", "\x85", "\u2028", "\x00", "\ufeff",
+           "é", "\U0001f600"]
+
+
+@pytest.fixture(scope="module")
+def fuzz_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("fuzz")
+    (folder / "a").mkdir()
+    (folder / "a" / "one.txt").write_text("date 2026-03-01 Hello", encoding="utf-8")
+    return folder
+
+
+def loads_or_one_line(folder: Path, text: str) -> None:
+    """``load_config`` gives a Config or one printable ConfigError line, never another error;
+    globs are kept inside ``folder`` (a mutation could write "/**")."""
+    path = folder / "feeds.yaml"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    real_glob = glob.glob
+
+    def local_glob(pattern: str, **kw: object) -> list[str]:
+        return [] if pattern.startswith(("/", "~")) or ".." in pattern else real_glob(
+            pattern, **kw)  # type: ignore[arg-type]
+
+    with mock.patch("digest.config.glob.glob", local_glob):
+        try:
+            config = load_config(path)
+        except ConfigError as exc:
+            assert str(exc).isprintable() and str(exc).startswith(("feeds.yaml", str(path)))
+        else:
+            assert isinstance(config, Config)
+
+
+@FUZZ
+@given(st.lists(st.sampled_from(_PIECES), max_size=60))
+def test_any_yaml_like_text_loads_or_gives_one_line(fuzz_folder: Path, pieces: list[str]) -> None:
+    loads_or_one_line(fuzz_folder, "".join(pieces))
+
+
+@FUZZ
+@given(st.lists(st.tuples(st.integers(0, len(GOOD)), st.integers(0, 3), st.sampled_from(_PIECES)),
+                min_size=1, max_size=6))
+def test_any_mutation_of_a_good_feeds_yaml_loads_or_gives_one_line(
+        fuzz_folder: Path, edits: list[tuple[int, int, str]]) -> None:
+    """Insertions, replacements and deletions of pieces at random places of a valid file."""
+    text = GOOD
+    for at, cut, piece in edits:
+        at = min(at, len(text))
+        text = text[:at] + piece + text[at + cut:]
+    loads_or_one_line(fuzz_folder, text)

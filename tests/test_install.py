@@ -106,7 +106,7 @@ def one_of_each(project: Path, base: str) -> Path:
     (project / "wire.jsonl").write_text(json.dumps(WIRE_RECORD) + "\n", "utf-8")
     (project / "feeds.yaml").write_text(
         "site: {title: Valley Digest}\n"
-        "fetch: {host_interval: 0, timeout: 5, retries: 0}\n"
+        "fetch: {host_interval: 0, timeout: 5, retries: 0, allow_private_hosts: [127.0.0.1]}\n"
         "sources:\n"
         f"  - {{name: courier, type: rss, url: '{base}/rss.xml', full_text: true}}\n"
         f"  - {{name: visnyk, type: atom, url: '{base}/atom.xml'}}\n"

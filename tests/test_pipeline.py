@@ -15,6 +15,7 @@ from digest.cache import Cache
 from digest.config import load_config
 from digest.group import group_articles, item_features
 from digest.pipeline import (
+    CACHED_RECORDS,
     _cached_topic_summaries,
     build_digest,
     cached_group_features,
@@ -77,7 +78,7 @@ def test_cached_furniture_and_topic_summaries_equal_fresh_ones(project: Path,
     config = load_config(project / "feeds.yaml")
     fresh = build_digest(config, jobs=1, use_cache=False, now=lambda: FIXED)
     docs = read_sources(config)[0]
-    with Cache(tmp_path / "cache.sqlite") as store:
+    with Cache(tmp_path / "cache.sqlite", CACHED_RECORDS) as store:
         assert learn_source_furniture(docs, store) == learn_source_furniture(docs)
         # the second run reads every page's lines from the cache: same furniture
         assert learn_source_furniture(docs, store) == learn_source_furniture(docs)
@@ -109,7 +110,7 @@ def test_cached_group_features_give_the_same_topics(project: Path, tmp_path: Pat
     config = load_config(project / "feeds.yaml")
     d = build_digest(config, jobs=1, use_cache=False, now=lambda: FIXED)
     items = group_items(d.articles, d.duplicates)
-    with Cache(tmp_path / "cache.sqlite") as store:
+    with Cache(tmp_path / "cache.sqlite", CACHED_RECORDS) as store:
         first = cached_group_features(store, items)
         again = cached_group_features(store, items)  # every one from the cache now
     assert first == again == [item_features(i.title, i.text) for i in items]

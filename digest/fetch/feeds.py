@@ -1,16 +1,24 @@
 """Feeds (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, JSON Feed 1.x) to plain feed items.
 
-XML feeds are read with feedparser. A feed that declares XML entities is
-refused before parsing, as defusedxml does: feedparser on its own drops
-entities that refer to other entities ("billion laughs") but keeps plain ones,
-and one 20 kB entity referenced 20,000 times (an 80 kB feed) took 26 s and
-1.1 GB before expat's amplification limit stopped it. Feeds have no use for
-entity declarations. JSON Feed is read with :mod:`json`. The kind is detected
-from the content, so a source typed ``rss`` that serves Atom still works.
+XML feeds are read with feedparser, but never from the bytes as served: the
+document is first decoded here (:func:`xml_text`: byte order mark, else the
+first bytes and the XML declaration, per the XML 1.0 autodetection table, so
+UTF-32, UTF-16, EBCDIC and any codec Python knows), cleared of the characters
+XML forbids, checked, and handed to feedparser as UTF-8 with a declaration
+saying so. What is checked is therefore exactly what is parsed, whatever the
+encoding: a feed that declares XML entities is refused before parsing, as
+defusedxml does. feedparser on its own drops entities that refer to other
+entities ("billion laughs") but keeps plain ones, and one 20 kB entity
+referenced 20,000 times (an 80 kB feed) took 26 s and 1.1 GB before expat's
+amplification limit stopped it; a check on the raw bytes missed the same feed
+in UTF-32 or EBCDIC. Feeds have no use for entity declarations. JSON Feed is
+read with :mod:`json`. The kind is detected from the content, so a source
+typed ``rss`` that serves Atom still works.
 """
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import email.utils
 import hashlib
@@ -25,11 +33,25 @@ from typing import Any
 
 import feedparser
 
+from digest.validtext import xml_legal
+
 # feedparser's bozo reasons that still leave a faithful parse
 _BENIGN = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 _BLOCKS = frozenset("p div br li h1 h2 h3 h4 h5 h6 blockquote pre tr section article "
                     "header footer figure figcaption ul ol table hr dd dt".split())
-_ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.IGNORECASE)
+# XML 1.0 appendix F: a byte order mark names the encoding; without one, the first four bytes
+# of "<?xm" say which family to read the declaration in (the UTF-32 marks come before UTF-16's,
+# whose marks they begin with).
+_BYTE_ORDER_MARKS = ((codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF32_LE, "utf-32-le"),
+                     (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+                     (codecs.BOM_UTF16_LE, "utf-16-le"))
+_FIRST_BYTES = ((b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"),
+                (b"\x00<\x00?", "utf-16-be"), (b"<\x00?\x00", "utf-16-le"))
+_EBCDIC_START = "<?xml".encode("cp037")  # the same in every EBCDIC code page Python has
+_DECLARED = re.compile(r"""^\s*<\?xml\s[^>]*?encoding\s*=\s*["']([A-Za-z][\w.:-]{0,40})["']""")
+_DECLARATION = re.compile(r"^\s*<\?xml\s[^>]*\?>")
+_UTF8_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>'
 _SKIP = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "object"})
 
 
@@ -59,6 +81,7 @@ class Feed:
     site_url: str
     language: str
     items: tuple[FeedItem, ...]
+    repairs: tuple[tuple[str, int], ...] = ()  # characters XML forbids, removed before parsing
 
 
 def parse_feed(data: bytes, base_url: str = "", strict: bool = True) -> Feed:
@@ -71,11 +94,14 @@ def parse_feed(data: bytes, base_url: str = "", strict: bool = True) -> Feed:
     head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith((b"{", b"[")):
         return parse_json_feed(data)
-    refuse_entity_declarations(data)
-    parsed = feedparser.parse(io.BytesIO(data), response_headers={"content-location": base_url},
+    text, repairs = xml_legal(xml_text(data))
+    refuse_entity_declarations(text)
+    document = _DECLARATION.sub("", text, count=1).lstrip()
+    parsed = feedparser.parse(io.BytesIO(f"{_UTF8_DECLARATION}\n{document}".encode()),
+                              response_headers={"content-location": base_url},
                               sanitize_html=True, resolve_relative_uris=True)
     if not parsed.get("version"):
-        if re.search(rb"<html[\s>]", data[:4096], re.IGNORECASE):
+        if re.search(r"<html[\s>]", document[:4096], re.IGNORECASE):
             raise FeedError("not a feed: the server sent an HTML page")
         reason = parsed.get("bozo_exception") or "no RSS, Atom or JSON Feed structure"
         raise FeedError(f"not a feed: {_one_line(reason)}")
@@ -87,24 +113,71 @@ def parse_feed(data: bytes, base_url: str = "", strict: bool = True) -> Feed:
     language = str(info.get("language") or "")
     items = tuple(_xml_item(e, language) for e in parsed.entries)
     return Feed(_text(info.get("title_detail") or info.get("title")),
-                str(info.get("link") or ""), language, items)
+                str(info.get("link") or ""), language, items, tuple(repairs.items()))
 
 
-def refuse_entity_declarations(data: bytes) -> None:
-    """Raise :class:`FeedError` if the document declares any XML entity (in any encoding)."""
-    texts = [data]
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00<\x00" in data[:8] or b"<\x00" in data[:4]:
-        for encoding in ("utf-16-le", "utf-16-be"):
-            texts.append(data.decode(encoding, errors="ignore").encode("utf-8", "ignore"))
-    if any(_ENTITY_DECLARATION.search(t) for t in texts):
+def xml_text(data: bytes) -> str:
+    """An XML document's bytes as text, without its byte order mark; never raises.
+
+    The encoding is the byte order mark's; else, by the first bytes, UTF-32 or UTF-16 without
+    a mark, or the declared one (read in ASCII, or in EBCDIC when the document starts with
+    EBCDIC "<?xm") if Python knows it and it is of that family; else UTF-8 (also CESU-8,
+    whose surrogates :func:`~digest.validtext.xml_legal` then joins or replaces), else
+    Windows-1252. Undecodable bytes of a UTF-16/32 or EBCDIC document become U+FFFD.
+    """
+    for mark, encoding in _BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            return _decode(data[len(mark):], encoding)
+    for start, encoding in _FIRST_BYTES:
+        if data.startswith(start):
+            return _decode(data, encoding)
+    if data.startswith(_EBCDIC_START[:4]):
+        return _decode(data, _declared(data[:256].decode("cp037"), _EBCDIC_START) or "cp037")
+    declared = _declared(data[:256].decode("latin-1"), b"<?xml")
+    if declared and codecs.lookup(declared).name != "utf-8":
+        try:
+            return data.decode(declared)
+        except UnicodeDecodeError:
+            pass  # mislabelled: most often UTF-8 declared as Latin-1 or the reverse
+    return _decode(data, "utf-8")
+
+
+def _declared(head: str, family_start: bytes) -> str | None:
+    """The encoding the XML declaration in ``head`` names, if Python knows it and it writes
+    ``<?xml`` as ``family_start`` (the family the first bytes showed); else None."""
+    match = _DECLARED.match(head)
+    if not match:
+        return None
+    try:
+        if "<?xml".encode(match.group(1)) == family_start:
+            return match.group(1)
+    except (LookupError, UnicodeError):
+        pass
+    return None
+
+
+def _decode(data: bytes, encoding: str) -> str:
+    """``data`` in ``encoding``, lone surrogates kept for the caller to replace; UTF-8 that is
+    not valid is read as Windows-1252, other undecodable bytes become U+FFFD."""
+    try:
+        return data.decode(encoding, "surrogatepass" if encoding.startswith("utf") else "strict")
+    except UnicodeDecodeError:
+        if encoding == "utf-8":
+            return data.decode("cp1252", errors="replace")
+        return data.decode(encoding, errors="replace")
+
+
+def refuse_entity_declarations(text: str) -> None:
+    """Raise :class:`FeedError` if the (decoded) document declares any XML entity."""
+    if _ENTITY_DECLARATION.search(text):
         raise FeedError("the feed declares XML entities, which are refused (entity expansion)")
 
 
 def parse_json_feed(data: bytes) -> Feed:
     """A JSON Feed (https://jsonfeed.org/version/1.1, also 1.0)."""
     try:
-        doc = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        doc = json.loads(data.decode("utf-8-sig"), strict=False)  # raw controls: the door's
+    except (ValueError, RecursionError) as exc:  # also a 5,000-digit number, [[[[...]]]]
         raise FeedError(f"not valid JSON: {_one_line(exc)}") from None
     if not (isinstance(doc, dict) and str(doc.get("version", "")).startswith(
             "https://jsonfeed.org/version/") and isinstance(doc.get("items"), list)):

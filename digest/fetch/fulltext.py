@@ -3,10 +3,17 @@
 trafilatura (and lxml under it) is imported on first extraction, not with this module, so
 that a broken install of it can only affect what reads pages: ``html`` sources and
 ``full_text``. Its failure is :class:`ExtractorUnavailable`, said in one line.
+
+A page's bytes are decoded as a browser would (byte order mark, then the declared
+charset, never UTF-7 or UTF-16/32 by declaration, else UTF-8, else Windows-1252)
+and made valid text (:func:`~digest.validtext.valid_text`) before extraction, so
+that a stray control character or C1 mojibake neither cuts nor garbles the text
+trafilatura finds; what that changed is kept in :attr:`Extracted.repairs`.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 import threading
 from dataclasses import dataclass
@@ -14,6 +21,7 @@ from functools import cache
 from types import ModuleType
 
 from digest.dependencies import describe_import_error
+from digest.validtext import LINE_ENDS, valid_text
 
 # how feeds end a cut-off item: an ellipsis, or a link to the rest
 TEASER_ENDINGS = re.compile(
@@ -30,6 +38,7 @@ class Extracted:
     date: str | None = None  # YYYY-MM-DD
     byline: str = ""
     language: str = ""
+    repairs: tuple[tuple[str, int], ...] = ()  # what making the page valid text changed
 
     def as_scraped_text(self) -> str:
         """The page in the scraped-file shape the cleaner reads: ``date YYYY-MM-DD Title``."""
@@ -82,6 +91,8 @@ def extract_article(html: bytes | str, url: str | None = None,
     trafilatura = require_extractor()
     if isinstance(html, bytes):
         html = _decode_html(html)
+    html, repairs = valid_text(html)
+    del repairs[LINE_ENDS]  # in HTML a line end is only white space: not a change to report
     try:
         doc = trafilatura.bare_extraction(
             html, url=url, favor_precision=True, include_comments=False, include_tables=False,
@@ -100,14 +111,24 @@ def extract_article(html: bytes | str, url: str | None = None,
     date = getattr(doc, "date", None) or None
     return Extracted(paragraphs, title=title,
                      date=date[:10] if date else None, byline=getattr(doc, "author", None) or "",
-                     language=getattr(doc, "language", None) or "")
+                     language=getattr(doc, "language", None) or "",
+                     repairs=tuple(repairs.items()))
 
 
 def _decode_html(data: bytes) -> str:
-    """HTML bytes as text: the charset the page declares, else UTF-8, else cp1252."""
+    """HTML bytes as text: by byte order mark, else the charset the page declares, else
+    UTF-8, else Windows-1252. As in browsers (WHATWG encoding sniffing), a declared UTF-16
+    or UTF-32 is read as UTF-8 (the declaration could not have been read otherwise) and a
+    declared UTF-7 is ignored (it lets markup hide in plain ASCII)."""
+    for mark, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                           (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(mark):
+            return data[len(mark):].decode(encoding, errors="replace")
     declared = re.search(rb"""<meta[^>]+charset=["']?([\w-]+)""", data[:4096], re.IGNORECASE)
     for encoding in ([declared.group(1).decode("ascii")] if declared else []) + ["utf-8"]:
         try:
+            if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32", "utf-7")):
+                continue
             return data.decode(encoding)
         except (LookupError, UnicodeDecodeError):
             continue

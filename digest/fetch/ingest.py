@@ -10,7 +10,10 @@ For each ``rss``/``atom``/``jsonfeed``/``html`` source of feeds.yaml:
   since when it has been failing;
 - with ``full_text: true``, items whose feed content is a teaser get the
   article text of their page (robots.txt permitting); when that fails the
-  teaser stays and the report says why.
+  teaser stays and the report says why;
+- every document is made valid text where it is made (:func:`made_valid`),
+  before it is kept in the cache; what that changed is kept in its fields
+  (``text_repairs``), so the report says it on every build that shows it.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ from digest.fetch.http import FetchError, PoliteClient, Validators
 from digest.fetch.robots import RobotsRules
 from digest.fetch.validators import FetchStore, SourceState
 from digest.records import RawDocument, Skipped
+from digest.urls import web_url
+from digest.validtext import NotText, change, made_valid
 
 log = logging.getLogger("digest")
 
@@ -174,12 +179,12 @@ class Fetcher:
                 return SourceResult(docs, (),
                                     replace(previous, fetched_at=now, error="", failing_since=""),
                                     "not modified", new_items=False, notices=_notes(docs))
-            docs = self._documents(source, response.body, response.url, source.url,
-                                   previous.items if previous else ())
+            docs, refused, feed_notes = self._documents(
+                source, response.body, response.url, source.url, previous.items if previous else ())
         except (FetchError, FeedError, ExtractorUnavailable) as exc:
             return self._failed(source, previous, str(exc), now)
         state = SourceState(state_key(source), response.validators, docs, now)
-        return SourceResult(docs, (), state, "fetched", notices=_notes(docs))
+        return SourceResult(docs, refused, state, "fetched", notices=feed_notes + _notes(docs))
 
     def _failed(self, source: SourceSettings, previous: SourceState | None, error: str,
                 now: str) -> SourceResult:
@@ -196,32 +201,49 @@ class Fetcher:
     def _read_files(self, source: SourceSettings) -> SourceResult:
         docs: list[RawDocument] = []
         skipped: list[Skipped] = []
+        notes: list[Skipped] = []
         for path in self.config.files(source):
-            shown = _shown(path, self.config.root)
+            shown = self.config.shown(path)
             try:
                 size = path.stat().st_size
                 if size > self.settings.max_bytes:
                     raise FeedError(f"file is {size:,} bytes, over the"
                                     f" {self.settings.max_bytes:,} limit")
-                docs.extend(self._documents(source, path.read_bytes(), "", shown, (), path))
+                found, refused, feed_notes = self._documents(source, path.read_bytes(), "",
+                                                             shown, (), path)
             except (OSError, FeedError, ExtractorUnavailable) as exc:
                 skipped.append(Skipped(shown, str(exc)))
-        return SourceResult(tuple(docs), tuple(skipped), notices=_notes(docs))
+                continue
+            docs.extend(found)
+            skipped.extend(refused)
+            notes.extend(feed_notes)
+        return SourceResult(tuple(docs), tuple(skipped), notices=(*notes, *_notes(docs)))
 
     def _documents(self, source: SourceSettings, body: bytes, base_url: str, origin: str,
                    previous: Iterable[RawDocument], path: Path | None = None
-                   ) -> tuple[RawDocument, ...]:
-        """The documents in one fetched body (a feed, or a page for ``html`` sources)."""
+                   ) -> tuple[tuple[RawDocument, ...], tuple[Skipped, ...], tuple[Skipped, ...]]:
+        """The documents in one fetched body (a feed, or a page for ``html`` sources), the
+        items that are not text (skipped), and notices about the body as a whole (characters
+        XML forbids, removed before parsing)."""
         if source.type == "html":
-            return (self._page_document(source, body, base_url, origin, path),)
+            return (self._page_document(source, body, base_url, origin, path),), (), ()
         feed = parse_feed(body, base_url)
-        docs = [d for d in (_item_document(source, item, origin, feed.language)
-                            for item in feed.items)
-                if wanted(d, source.include, source.exclude)]
+        notes = tuple(Skipped(origin, f"the feed's XML, before parsing: {change(kind, count)}")
+                      for kind, count in feed.repairs)
+        docs: list[RawDocument] = []
+        refused: list[Skipped] = []
+        for item in feed.items:
+            try:
+                doc = _item_document(source, item, origin, feed.language)
+            except NotText as exc:
+                refused.append(Skipped(web_url(item.url) or f"{origin}#{item.key}", str(exc)))
+                continue
+            if wanted(doc, source.include, source.exclude):
+                docs.append(doc)
         if source.full_text:
             before = {d.id: d for d in previous}
             docs = list(self.pages.map(lambda d: self._with_full_text(d, before.get(d.id)), docs))
-        return tuple(docs)
+        return tuple(docs), tuple(refused), notes
 
     def _page_document(self, source: SourceSettings, body: bytes, base_url: str, origin: str,
                        path: Path | None) -> RawDocument:
@@ -234,8 +256,12 @@ class Fetcher:
         if base_url:
             fields["url"] = base_url
         # the cleaner reads the extracted text, in the scraped-file shape it knows
-        return RawDocument(f"{source.name}/{key}", source.name, origin,
-                           text=page.as_scraped_text(), fields=fields, priority=source.priority)
+        try:
+            return made_valid(RawDocument(f"{source.name}/{key}", source.name, origin,
+                                          text=page.as_scraped_text(), fields=fields,
+                                          priority=source.priority), page.repairs)
+        except NotText as exc:
+            raise FeedError(str(exc)) from None
 
     def _with_full_text(self, doc: RawDocument, before: RawDocument | None) -> RawDocument:
         """``doc`` with its page's article text if its body is a teaser; else as it was."""
@@ -249,6 +275,7 @@ class Fetcher:
             return replace(doc, fields=before.fields)  # same teaser, page already fetched
         fields: dict[str, Any] = {**doc.fields, "teaser_sha": digest}
         problem = ""
+        page_repairs: tuple[tuple[str, int], ...] = ()
         try:
             require_extractor()  # before any request: a broken extractor costs no traffic
             if not self.robots.allowed(url):
@@ -262,22 +289,28 @@ class Fetcher:
             else:
                 fields["body"] = list(page.paragraphs)
                 fields["full_text"] = response.url
+                page_repairs = page.repairs
         except (FetchError, ExtractorUnavailable) as exc:
             problem = str(exc)
-        if problem:
-            fields["full_text_problem"] = problem
-        return replace(doc, fields=fields)
+        if not problem:
+            try:
+                return made_valid(replace(doc, fields=fields), page_repairs)
+            except NotText as exc:
+                problem = f"the page is {exc}"
+        return replace(doc, fields={**doc.fields, "teaser_sha": digest,
+                                    "full_text_problem": problem})
 
 
 def _item_document(source: SourceSettings, item: FeedItem, origin: str,
                    feed_language: str) -> RawDocument:
     fields: dict[str, Any] = {"title": item.title, "body": list(item.body), "date": item.date,
-                              "url": item.url or None, "byline": item.byline,
+                              "url": web_url(item.url) or None, "byline": item.byline,
                               "related": list(item.related),
                               "language": source.language or item.language or feed_language}
-    return RawDocument(f"{source.name}/{item_id(item.key)}", source.name,
-                       item.url or f"{origin}#{item.key}", fields=fields,
-                       priority=source.priority)
+    return made_valid(RawDocument(f"{source.name}/{item_id(item.key)}", source.name,
+                                  web_url(item.url) or f"{origin}#{item.key}", fields=fields,
+                                  priority=source.priority))
+
 
 
 def _notes(docs: Iterable[RawDocument]) -> tuple[Skipped, ...]:
@@ -296,9 +329,3 @@ def _restamp(docs: Iterable[RawDocument], source: SourceSettings) -> tuple[RawDo
 def _hash(paragraphs: Sequence[str]) -> str:
     return hashlib.sha256("\n".join(paragraphs).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(root))
-    except ValueError:
-        return str(path)

@@ -2,18 +2,27 @@
 
 Import edits feeds.yaml as text, appending new entries at the end of the
 ``sources`` list in the file's own indentation, so comments, order and
-formatting of everything already there are kept byte for byte.
+formatting of everything already there are kept byte for byte. One bad
+outline is left out (or its title cleaned) with a line saying so, never the
+whole import; the new file replaces the old one in one rename, with the old
+one's mode, and leaves no temporary file behind.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import glob
 import json
+import os
 import re
+import secrets
+import stat
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import defusedxml.ElementTree as SafeET
@@ -22,6 +31,7 @@ from defusedxml import DefusedXmlException
 from unidecode import unidecode
 
 from digest.config import FEED_TYPES, Config
+from digest.urls import web_url
 
 NAME_LENGTH = 40  # longest generated source name; ids and URLs stay readable
 
@@ -38,12 +48,30 @@ class OpmlFeed:
     title: str = ""
     html_url: str = ""
     type: str = "rss"  # one of digest.config.FEED_TYPES
+    notes: tuple[str, ...] = ()  # what was changed to use the entry, one line each
+
+
+@dataclass(frozen=True)
+class Subscriptions:
+    """What an OPML file offers: the usable feeds, and the outlines left out, each with why."""
+
+    feeds: tuple[OpmlFeed, ...]
+    left_out: tuple[str, ...] = ()
 
 
 def read_opml(data: bytes) -> list[OpmlFeed]:
+    """The usable feeds of an OPML document in document order (see :func:`read_subscriptions`)."""
+    return list(read_subscriptions(data).feeds)
+
+
+def read_subscriptions(data: bytes) -> Subscriptions:
     """The feeds of an OPML document in document order (nested folders flattened).
 
-    Parsed with defusedxml: entity declarations and external references are refused.
+    Parsed with defusedxml: entity declarations and external references are
+    refused. One bad outline never spoils the rest: a feed whose ``xmlUrl`` is
+    not an http(s) URL (:func:`digest.urls.web_url`) is left out with a line
+    saying so; control characters in a title are removed and a ``htmlUrl``
+    that is not http(s) is dropped, each noted on the feed.
     """
     try:
         root = SafeET.fromstring(data)
@@ -52,18 +80,42 @@ def read_opml(data: bytes) -> list[OpmlFeed]:
     if root.tag != "opml":
         raise OpmlError(f"not an OPML file: the root element is <{root.tag}>")
     feeds: list[OpmlFeed] = []
+    left_out: list[str] = []
     for outline in root.iter("outline"):
-        url = (outline.get("xmlUrl") or outline.get("xmlurl") or "").strip()
-        if not re.match(r"^https?://[^\s/]+", url):
+        written = outline.get("xmlUrl") or outline.get("xmlurl") or ""
+        if not written.strip():  # a folder, or a link that is not a feed
+            continue
+        url = web_url(written)
+        if url is None:
+            left_out.append(f"skipped {written!r}: not an http(s) URL")
             continue
         kind = (outline.get("type") or "rss").lower()
         if "json" in kind or urlsplit(url).path.endswith(".json"):
             kind = "jsonfeed"  # OPML has no type for JSON Feed; readers write "rss"
         else:
             kind = "atom" if kind == "atom" else "rss"
-        feeds.append(OpmlFeed(url, (outline.get("title") or outline.get("text") or "").strip(),
-                              (outline.get("htmlUrl") or "").strip(), kind))
-    return feeds
+        notes = []
+        title, dropped = clean_title(outline.get("title") or outline.get("text") or "")
+        if dropped:
+            notes.append(f"{url}: removed {dropped} control character"
+                         f"{'s' if dropped > 1 else ''} from the title")
+        html_url = (outline.get("htmlUrl") or "").strip()
+        if html_url and web_url(html_url) is None:
+            notes.append(f"{url}: dropped its htmlUrl {html_url!r}: not an http(s) URL")
+            html_url = ""
+        feeds.append(OpmlFeed(url, title, html_url, kind, tuple(notes)))
+    return Subscriptions(tuple(feeds), tuple(left_out))
+
+
+# C0 controls but tab, LF and CR (which XML turns into spaces anyway), DEL and C1 (U+0085,
+# NEL, included: YAML would read it as a line break): no feed's name needs one
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def clean_title(value: str) -> tuple[str, int]:
+    """A feed title without control characters, spaces collapsed; and how many were removed."""
+    kept, dropped = _CONTROL.subn("", value)
+    return " ".join(kept.split()), dropped
 
 
 def opml_document(config: Config, created: dt.datetime | None = None) -> str:
@@ -75,12 +127,14 @@ def opml_document(config: Config, created: dt.datetime | None = None) -> str:
     ET.SubElement(head, "dateCreated").text = email.utils.format_datetime(when)
     body = ET.SubElement(root, "body")
     for source in config.sources:
-        if source.type not in FEED_TYPES or not source.url:
+        if source.type not in FEED_TYPES:
+            continue
+        xml_url = web_url(source.url)
+        if xml_url is None:  # feeds.yaml checks it too: one policy for every output
             continue
         # OPML 2.0 says type="rss" for every subscription, whatever the feed's format
-        attrs = {"type": "rss", "text": source.label, "title": source.label,
-                 "xmlUrl": source.url}
-        if source.site_url:
+        attrs = {"type": "rss", "text": source.label, "title": source.label, "xmlUrl": xml_url}
+        if web_url(source.site_url):
             attrs["htmlUrl"] = source.site_url
         if source.language:
             attrs["language"] = source.language
@@ -205,3 +259,59 @@ def _scalar(value: str) -> str:
         except yaml.YAMLError:
             pass
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+
+
+# --- writing feeds.yaml ------------------------------------------------------------------
+
+def _staged_name(target: Path, pid: int) -> str:
+    return f".{target.name}.import-{pid}-{secrets.token_hex(4)}.tmp"
+
+
+def _leftovers(target: Path) -> Iterator[Path]:
+    """Temporary files of earlier imports into ``target`` whose process is gone (killed)."""
+    pattern = re.compile(re.escape(f".{target.name}.import-") + r"(\d+)-[0-9a-f]+\.tmp")
+    for path in target.parent.glob(f".{glob.escape(target.name)}.import-*.tmp"):
+        match = pattern.fullmatch(path.name)
+        if match and not _running(int(match.group(1))):
+            yield path
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+@contextmanager
+def staged_feeds_file(path: Path, text: str) -> Iterator[Path]:
+    """``text`` in a new file beside ``path`` (its real target, if ``path`` is a symlink),
+    ready to be checked and then moved over it with :func:`os.replace`.
+
+    The file is named ``.feeds.yaml.import-<pid>-<random>.tmp``, so it is recognisably
+    ours; it has the mode of the file it will replace (and its owner and group where the
+    system allows); it is removed when the block ends without moving it, whatever ends it
+    (an error or Ctrl-C); and the leftovers of earlier imports that were killed are
+    removed first.
+    """
+    target = path.resolve()
+    for leftover in _leftovers(target):
+        leftover.unlink(missing_ok=True)
+    old = target.stat()
+    staged = target.parent / _staged_name(target, os.getpid())
+    try:
+        fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            if (old.st_uid, old.st_gid) != (os.geteuid(), os.getegid()):
+                with suppress(PermissionError):  # only root may give a file away
+                    os.fchown(out.fileno(), old.st_uid, old.st_gid)
+            os.fchmod(out.fileno(), stat.S_IMODE(old.st_mode))  # after chown, which clears setuid
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        yield staged
+    finally:
+        staged.unlink(missing_ok=True)

@@ -3,7 +3,9 @@
 Following RFC 9309: a robots.txt that is missing (4xx) allows everything; one
 that cannot be fetched (5xx, timeout, connection error) disallows the whole
 host for this build, since the site may be in trouble. A ``Crawl-delay`` for
-us spaces all later requests to that host (up to ``max_crawl_delay``).
+us spaces all later requests to that host (up to ``max_crawl_delay``). A host the
+address policy refuses is not "unreachable" but refused: :meth:`RobotsRules.allowed`
+raises that :class:`~digest.fetch.http.RefusedFetch`, so the report says why.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import threading
 import urllib.robotparser
 from urllib.parse import urlsplit, urlunsplit
 
-from digest.fetch.http import FetchError, PoliteClient
+from digest.fetch.http import FetchError, PoliteClient, RefusedFetch
 
 
 class RobotsRules:
@@ -23,11 +25,14 @@ class RobotsRules:
         # robots.txt groups name products ("newsdigest"), not whole User-Agent strings
         self.agent = agent or client.settings.user_agent.split("/")[0].split()[0]
         self._lock = threading.Lock()
-        self._hosts: dict[str, urllib.robotparser.RobotFileParser | bool] = {}
+        self._hosts: dict[str, urllib.robotparser.RobotFileParser | bool | RefusedFetch] = {}
         self._host_locks: dict[str, threading.Lock] = {}
 
     def allowed(self, url: str) -> bool:
-        """Whether robots.txt of ``url``'s host lets us fetch it (True for non-HTTP URLs)."""
+        """Whether robots.txt of ``url``'s host lets us fetch it (True for non-HTTP URLs).
+
+        Raises :class:`~digest.fetch.http.RefusedFetch` if the host itself is refused.
+        """
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
             return True
@@ -38,13 +43,17 @@ class RobotsRules:
             if origin not in self._hosts:
                 self._hosts[origin] = self._load(origin)
         rules = self._hosts[origin]
+        if isinstance(rules, RefusedFetch):
+            raise RefusedFetch(str(rules))
         if isinstance(rules, bool):
             return rules
         return rules.can_fetch(self.agent, url)
 
-    def _load(self, origin: str) -> urllib.robotparser.RobotFileParser | bool:
+    def _load(self, origin: str) -> urllib.robotparser.RobotFileParser | bool | RefusedFetch:
         try:
             response = self.client.get(origin + "/robots.txt", accept="text/plain")
+        except RefusedFetch as exc:
+            return exc
         except FetchError as exc:
             return exc.status is not None and 400 <= exc.status < 500
         parser = urllib.robotparser.RobotFileParser()

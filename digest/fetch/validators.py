@@ -5,6 +5,10 @@ response, the items that response gave, when it was fetched, and, while the
 source is failing, the error and since when. So an unchanged feed costs one
 conditional request answered 304, and a feed that breaks keeps its last good
 items on the site.
+
+The table lives in the build cache's file, opened through
+:mod:`digest.cache_file`: a damaged file is set aside (with a warning) and the
+build goes on as if nothing was remembered.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from digest.cache_file import CacheFile
 from digest.fetch.http import Validators
 from digest.records import RawDocument
 
@@ -27,7 +32,7 @@ _SCHEMA = """CREATE TABLE IF NOT EXISTS fetch_state (
     fetched_at TEXT NOT NULL DEFAULT '',
     error TEXT NOT NULL DEFAULT '',
     failing_since TEXT NOT NULL DEFAULT ''
-)"""
+);"""
 
 
 @dataclass(frozen=True)
@@ -46,17 +51,13 @@ class FetchStore:
     """Read and write :class:`SourceState` in the ``fetch_state`` table of one SQLite file."""
 
     def __init__(self, path: str | Path) -> None:
-        self.db = sqlite3.connect(Path(path), timeout=30)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")  # WAL: a crash may lose the last build only
-        self.db.execute(_SCHEMA)
-        self.db.commit()
+        self.file = CacheFile(Path(path), _SCHEMA)
 
     def load(self, source: str, location: str) -> SourceState | None:
         """The state saved for ``source``, or None if none was saved for this location."""
-        row = self.db.execute(
+        row = self.file.guarded(lambda db: db.execute(
             "SELECT location, etag, last_modified, items, fetched_at, error, failing_since"
-            " FROM fetch_state WHERE source = ?", (source,)).fetchone()
+            " FROM fetch_state WHERE source = ?", (source,)).fetchone(), None)
         if row is None or row[0] != location:
             return None
         try:
@@ -86,16 +87,23 @@ class FetchStore:
                                      "priority": d.priority} for d in state.items],
                                    ensure_ascii=False)
                 full.append((*row, items))
-        with self.db:
-            self.db.executemany(
-                "INSERT OR REPLACE INTO fetch_state (location, etag, last_modified, fetched_at,"
-                " error, failing_since, source, items) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", full)
-            self.db.executemany(
-                "UPDATE fetch_state SET location = ?, etag = ?, last_modified = ?,"
-                " fetched_at = ?, error = ?, failing_since = ? WHERE source = ?", touched)
+
+        def write(db: sqlite3.Connection) -> bool:
+            with db:
+                db.executemany(
+                    "INSERT OR REPLACE INTO fetch_state (location, etag, last_modified,"
+                    " fetched_at, error, failing_since, source, items)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", full)
+                db.executemany(
+                    "UPDATE fetch_state SET location = ?, etag = ?, last_modified = ?,"
+                    " fetched_at = ?, error = ?, failing_since = ? WHERE source = ?", touched)
+            return True
+
+        if not self.file.guarded(write, False):  # the file was damaged: write to the new one
+            self.file.guarded(write, False)
 
     def close(self) -> None:
-        self.db.close()
+        self.file.close()
 
     def __enter__(self) -> FetchStore:
         return self

@@ -8,6 +8,7 @@ from digest.site.context import SiteContext
 from digest.site.dates import parse_day
 from digest.site.paths import relative
 from digest.text import normalize_title
+from digest.urls import web_url
 
 
 def brief_markdown(article: Article) -> str:
@@ -46,7 +47,7 @@ def render(ctx: SiteContext, article: Article, title_index: dict[str, str]) -> s
         if value.casefold() not in seen:
             seen.add(value.casefold())
             meta.append(md.text(value))
-    if article.url:
+    if web_url(article.url):  # a script or data URL is left out, label and all
         meta.append(md.external_link("Original article", article.url))
     out.append(" · ".join(meta) + "\n")
     about = [f"Topic: {ctx.topic_link(page, topic)}"] if topic else []

@@ -23,6 +23,7 @@ from digest.site.context import SiteContext, by_date_desc
 from digest.site.dates import parse_day
 from digest.site.paths import url_of
 from digest.site.topic_page import topic_articles
+from digest.urls import web_url
 
 FEED_FILES = {"Atom": "atom.xml", "RSS": "rss.xml", "JSON Feed": "feed.json"}
 MAX_ENTRIES = 50  # newest articles in the whole digest's feeds
@@ -70,10 +71,12 @@ def _moment(date: str | None, fallback: str) -> dt.datetime:
 
 
 class FeedWriter:
-    """Writes the feeds of one digest; ``base`` is the site's absolute URL ending in "/"."""
+    """Writes the feeds of one digest; ``base`` is the site's absolute URL ending in "/"
+    (a base that is not an http(s) URL gives links from the site root, "/")."""
 
     def __init__(self, ctx: SiteContext, base: str) -> None:
         self.ctx = ctx
+        base = web_url(base) or "/"
         self.base = base if base.endswith("/") else base + "/"
         self.built = ctx.digest.built or "1970-01-01T00:00:00+00:00"
         self._html: dict[str, str] = {}  # an article is in several feeds: render it once
@@ -166,8 +169,8 @@ class FeedWriter:
                 "authors": [{"name": self.ctx.source_label(a.source)}]}
             if self.ctx.one_line(a):
                 item["summary"] = self.ctx.one_line(a)
-            if a.url:
-                item["external_url"] = a.url
+            if web_url(a.url):
+                item["external_url"] = web_url(a.url)
             tags = [t.name for t in self.ctx.tags_of(a)]
             if tags:
                 item["tags"] = tags

@@ -10,9 +10,11 @@ both read the result as the same plain text.
 from __future__ import annotations
 
 import re
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import yaml
+
+from digest.urls import web_url
 
 # Python-Markdown's backslash-escapable characters (markdown.Markdown.ESCAPED_CHARS)
 # that can start markup anywhere in a line.
@@ -57,10 +59,12 @@ def link(label: str, target: str) -> str:
 
 
 def external_link(label: str, url: str | None) -> str:
-    """A link to a source's page, only for http(s) URLs; otherwise the label as text."""
-    if not url or urlsplit(url).scheme not in ("http", "https"):
+    """A link to a source's page, only for URLs :func:`digest.urls.web_url` accepts;
+    otherwise the label as text."""
+    safe = web_url(url)
+    if safe is None:
         return text(label)
-    return f"[{text(label)}](<{quote(url, safe=':/?#[]@!$&*+,;=%~.-_')}>)"
+    return f"[{text(label)}](<{quote(safe, safe=':/?#[]@!$&*+,;=%~.-_')}>)"
 
 
 def front_matter(**meta: object) -> str:

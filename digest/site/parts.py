@@ -12,6 +12,7 @@ is small, everything is rendered in-process.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -19,6 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from digest.site import article_page, topic_page
 from digest.site.context import SiteContext
 from digest.site.feeds import FeedWriter
+from digest.workers import die_with_parent
 
 PARALLEL_FROM = 2_000  # topics + articles; below this a pool costs more than it saves
 SLICES_PER_JOB = 4  # slices per worker, so that an uneven slice does not hold the others up
@@ -75,7 +77,8 @@ def run_parts(parts: Parts, kinds: Sequence[str], jobs: int) -> list[tuple[str, 
              for kind in kinds for start in range(0, parts.size(kind), step)]
     _PARTS = parts
     try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             return [(task[0], out) for task, out in zip(tasks, pool.map(_render_slice, tasks),
                                                         strict=True)]
     finally:

@@ -8,7 +8,7 @@ one build to the next.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 
 from unidecode import unidecode
 
@@ -17,6 +17,9 @@ from digest.records import Article, Topic
 SLUG_MAX = 70  # characters; long enough to read, short enough for any file system
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# slugs that would land on one of the site's own pages: in MkDocs, folder/index.md is the
+# folder's page (tags/index.md is the tag index)
+RESERVED_SLUGS = frozenset({"index"})
 
 
 def slugify(title: str, fallback: str = "article") -> str:
@@ -30,6 +33,19 @@ def slugify(title: str, fallback: str = "article") -> str:
     if len(slug) > SLUG_MAX:
         slug = slug[:SLUG_MAX].rsplit("-", 1)[0] or slug[:SLUG_MAX]
     return slug or fallback
+
+
+def free_slug(slug: str, taken: Container[str]) -> str:
+    """``slug`` itself unless it is reserved (:data:`RESERVED_SLUGS`); then
+    ``<slug>-tag``, ``<slug>-tag-2``, ...: the first not in ``taken``."""
+    if slug not in RESERVED_SLUGS:
+        return slug
+    base = candidate = f"{slug}-tag"
+    n = 1
+    while candidate in taken or candidate in RESERVED_SLUGS:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
 
 
 def day_folder(date: str | None) -> str:

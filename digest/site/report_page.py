@@ -2,19 +2,24 @@
 
 Every input the build could not use is listed with its file (and line, for
 JSON Lines and feeds.yaml) and the reason; inputs used with a caveat (no
-date, an implausible date) are listed apart. The same lists are in
-``build-report.json`` beside the site, with the time each stage took.
+date, an implausible date, characters removed at the door) are listed apart.
+Both lists are grouped by source (in feeds.yaml order) and then by reason: a
+reason many inputs share is one line with their count and a few of them, so a
+source with 500 broken records gives one line, not 500. The same entries, one
+by one, are in ``build-report.json`` beside the site, with the time each stage
+took.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
 
 from digest.records import Skipped
 from digest.site import markdown as md
 from digest.site.context import SiteContext
 
-
-def _entries(items: tuple[Skipped, ...]) -> list[str]:
-    return [f"- `{s.origin.replace('`', '')}`: {md.text(s.reason)}" for s in items]
+EXAMPLES = 3  # inputs named on the line of a reason several inputs share
+OTHER = "Other inputs"  # heading for entries no source of feeds.yaml claims
 
 
 def summary(ctx: SiteContext) -> str:
@@ -30,14 +35,62 @@ def summary(ctx: SiteContext) -> str:
 def render(ctx: SiteContext) -> str:
     d = ctx.digest
     built = ctx.built_label or "Unknown"
+    source_of = _source_finder(ctx)
+    labels = [s.label for s in ctx.config.sources]
     out = [md.front_matter(title="Build report", search={"exclude": True},
                            built=ctx.built_label),
            "# Build report\n", f"Built {md.text(built)}: {summary(ctx)}\n",
            "## Skipped inputs\n"]
-    out += _entries(d.skipped) or ["Nothing was skipped."]
-    out.append("")
+    out += grouped(d.skipped, source_of, labels) or ["Nothing was skipped.", ""]
     if d.notices:
         out.append("## Kept with a note\n")
-        out += _entries(d.notices)
-        out.append("")
+        out += grouped(d.notices, source_of, labels)
     return "\n".join(out)
+
+
+def grouped(entries: Sequence[Skipped], source_of: Callable[[str], str],
+            sources: Sequence[str] = ()) -> list[str]:
+    """Markdown lines: a heading per source (in the order of ``sources``, then any other,
+    :data:`OTHER` last), under it one line per reason with the inputs that gave it: a few,
+    and how many in all."""
+    groups: dict[str, dict[str, list[str]]] = {}
+    for entry in entries:
+        groups.setdefault(source_of(entry.origin), {}).setdefault(entry.reason, []).append(
+            entry.origin)
+    place = {label: i for i, label in enumerate(sources)}
+    out: list[str] = []
+    for source in sorted(groups, key=lambda s: (s == OTHER, place.get(s, len(place)))):
+        reasons = groups[source]
+        out.append(f"### {md.text(source)} ({sum(len(o) for o in reasons.values()):,})\n")
+        for reason, origins in reasons.items():
+            if len(origins) == 1:
+                out.append(f"- {_code(origins[0])}: {md.text(reason)}")
+                continue
+            named = ", ".join(_code(o) for o in origins[:EXAMPLES])
+            more = f" and {len(origins) - EXAMPLES:,} more" if len(origins) > EXAMPLES else ""
+            out.append(f"- {md.text(reason)}: {len(origins):,} inputs, {named}{more}")
+        out.append("")
+    return out
+
+
+def _source_finder(ctx: SiteContext) -> Callable[[str], str]:
+    """The label of the source an entry's origin belongs to: the source of the article made
+    from it, else the source whose URL, path or place in feeds.yaml it matches, else
+    :data:`OTHER`."""
+    from digest.site.sources_page import belongs  # not at the top: that module imports this
+
+    sources = ctx.config.sources
+    labels = {s.name: s.label for s in sources}
+    made = {a.origin: a.source for a in (*ctx.digest.articles, *ctx.digest.duplicates)}
+
+    def source_of(origin: str) -> str:
+        if made.get(origin) in labels:
+            return labels[made[origin]]
+        return next((s.label for s in sources if belongs(origin, s)), OTHER)
+
+    return source_of
+
+
+def _code(origin: str) -> str:
+    """An origin as inline code on one line (a file name may hold a backtick or a newline)."""
+    return f"`{' '.join(origin.replace('`', '').split()) or ' '}`"

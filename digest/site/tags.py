@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from digest.records import Article
-from digest.site.paths import slugify
+from digest.site.paths import free_slug, slugify
 from digest.text import STOP_WORDS
 
 MIN_ARTICLES = 2  # a tag shared by fewer articles links nothing together
@@ -108,7 +108,10 @@ def build_tags(articles: Iterable[Article]) -> tuple[list[Tag], dict[str, list[T
         for slug in by_slug:
             members[slug].append(article_id)
     kept = {s: ids for s, ids in members.items() if len(ids) >= MIN_ARTICLES}
-    tags = {s: Tag(s, min(spellings[s].items(), key=lambda kv: (-kv[1], kv[0]))[0], tuple(ids))
+    # a reserved slug ("index") would overwrite the tag index: its page gets another name
+    page_slug = {s: free_slug(s, kept) for s in kept}
+    tags = {s: Tag(page_slug[s], min(spellings[s].items(), key=lambda kv: (-kv[1], kv[0]))[0],
+                   tuple(ids))
             for s, ids in kept.items()}
     of_article: dict[str, list[Tag]] = {}
     for article_id, by_slug in per_article.items():
