@@ -11,6 +11,13 @@ file restored from anywhere cannot run code, and a row that does not decode is
 a miss. A damaged file is set aside and replaced by a new one
 (:mod:`digest.cache_file`), at opening or whenever the damage shows: the build
 goes on, computing again what the file held.
+
+The pipeline asks a :class:`Store` for two things: :meth:`~Store.each`, results
+per item (an article, a page, a topic) keyed by what each is made from, computing
+only the missing ones in one batch; and :meth:`~Store.latest`, the result of a
+corpus-wide step (grouping) while its inputs are unchanged, one kept per kind.
+:class:`Cache` keeps them in the file; :class:`NoCache` computes everything, so a
+build without a cache runs the same code.
 """
 
 from __future__ import annotations
@@ -19,10 +26,10 @@ import dataclasses
 import hashlib
 import logging
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from digest.cache_codec import Codec, Undecodable
 from digest.cache_file import CacheFile
@@ -30,6 +37,7 @@ from digest.cache_file import CacheFile
 log = logging.getLogger("digest")
 
 _STAGE_PACKAGES = ("clean", "summarize", "dedupe", "group")
+_STAGE_MODULES = ("records.py", "text.py", "fields.py", "per_article.py", "pipeline.py")
 _SLOT = "slot:"  # key prefix of corpus-wide results (hex keys never start with it)
 _SCHEMA = ("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY,"
            " value BLOB NOT NULL, version TEXT NOT NULL DEFAULT '');")
@@ -40,7 +48,7 @@ def code_version() -> str:
     """A hash of the stage code: editing a stage invalidates its cached results."""
     root = Path(__file__).parent
     h = hashlib.sha256()
-    for name in _STAGE_PACKAGES + ("records.py", "text.py", "pipeline.py"):
+    for name in _STAGE_PACKAGES + _STAGE_MODULES:
         target = root / name
         files = sorted(target.rglob("*.py")) if target.is_dir() else [target] * target.exists()
         for f in files:
@@ -91,6 +99,49 @@ def _feed(h: Any, part: Any) -> None:
         h.update(b"?" + repr(part).encode("utf-8", "surrogatepass") + b";")
 
 
+Compute = Callable[[list[int]], list[Any]]  # positions of the missing items -> their results
+
+
+class Store(Protocol):
+    """What the pipeline keeps between builds, and how it asks for it."""
+
+    @property
+    def set_aside(self) -> Path | None:
+        """Where a damaged cache file was moved in this build (None if none was)."""
+
+    def each(self, kind: str, inputs: Sequence[Any], compute: Compute) -> list[Any]:
+        """The result for each of ``inputs`` (what the result is made from, by
+        :func:`key_for`): kept ones as kept, the others from one call of ``compute`` with
+        their positions (then kept). Equal inputs may share one computation."""
+
+    def latest(self, kind: str, inputs: Any, compute: Callable[[], Any]) -> Any:
+        """The result of ``compute()``, kept while ``inputs`` are unchanged: one per kind."""
+
+    def prune(self) -> int:
+        """Delete what no key of this code can reach; the count deleted."""
+
+    def close(self) -> None: ...
+
+
+class NoCache:
+    """A :class:`Store` that keeps nothing: every result is computed."""
+
+    set_aside: Path | None = None
+
+    def each(self, kind: str, inputs: Sequence[Any], compute: Compute) -> list[Any]:
+        log.info("%s: 0 cached, %d processed", kind, len(inputs))
+        return compute(list(range(len(inputs)))) if inputs else []
+
+    def latest(self, kind: str, inputs: Any, compute: Callable[[], Any]) -> Any:
+        return compute()
+
+    def prune(self) -> int:
+        return 0
+
+    def close(self) -> None:
+        pass
+
+
 class Cache:
     """A key -> value store of stage results in one SQLite file.
 
@@ -119,6 +170,30 @@ class Cache:
     def set_aside(self) -> Path | None:
         """Where a damaged cache file was moved in this build (None if none was)."""
         return self.file.set_aside
+
+    def each(self, kind: str, inputs: Sequence[Any], compute: Compute) -> list[Any]:
+        """:meth:`Store.each`, keyed by ``key_for(kind, input)``."""
+        keys = [key_for(kind, item) for item in inputs]
+        found = self.get_many(keys)
+        first: dict[str, int] = {}  # each missing key, computed once: at its first position
+        for i, key in enumerate(keys):
+            if key not in found:
+                first.setdefault(key, i)
+        todo = list(first.values())
+        new = dict(zip(first, compute(todo), strict=True)) if todo else {}
+        if new:
+            self.put_many(new)
+        log.info("%s: %d cached, %d processed", kind, len(keys) - len(todo), len(todo))
+        return [found[k] if k in found else new[k] for k in keys]
+
+    def latest(self, kind: str, inputs: Any, compute: Callable[[], Any]) -> Any:
+        """:meth:`Store.latest`, in the ``kind`` slot (:meth:`get_slot`)."""
+        key = key_for(kind, inputs)
+        hit, value = self.get_slot(kind, key)
+        if not hit:
+            value = compute()
+            self.put_slot(kind, key, value)
+        return value
 
     def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
         """The value of each of ``keys`` the cache holds; a row that does not decode is a

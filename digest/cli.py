@@ -20,7 +20,7 @@ from typing import Any, TextIO
 import click
 
 from digest.config import FEEDS_ENV, ConfigError
-from digest.text import paragraphs
+from digest.fields import from_fields
 
 log = logging.getLogger("digest")
 
@@ -44,15 +44,8 @@ def write_jsonl(objects: Iterator[dict[str, Any]] | list[dict[str, Any]]) -> Non
         click.echo(json.dumps(obj, ensure_ascii=False))
 
 
-def body_of(obj: dict[str, Any]) -> list[str]:
-    """An object's paragraphs: ``body`` (a list) or ``text`` split on blank lines."""
-    body = obj.get("body")
-    if isinstance(body, list):
-        return [p for p in body if isinstance(p, str) and p.strip()]
-    return paragraphs(str(obj.get("text") or ""))
-
-
 def _id(obj: dict[str, Any], number: int) -> str:
+    """An object's id: ``id``, else ``path`` (what ``digest clean`` writes), else its line."""
     return str(obj.get("id") or obj.get("path") or number)
 
 
@@ -103,11 +96,12 @@ def dedupe() -> None:
 
     objects = list(read_jsonl(sys.stdin))
     sources = list(dict.fromkeys(str(o.get("source") or "") for o in objects))
-    candidates = [
-        Candidate(id=_id(o, i), fingerprint=fingerprint(body_of(o)),
-                  date=o.get("date") if isinstance(o.get("date"), str) else None,
-                  priority=sources.index(str(o.get("source") or "")))
-        for i, o in enumerate(objects, start=1)]
+    candidates = []
+    for i, o in enumerate(objects, start=1):
+        article = from_fields(o)
+        candidates.append(Candidate(id=_id(o, i), fingerprint=fingerprint(article.body),
+                                    date=article.date,
+                                    priority=sources.index(str(o.get("source") or ""))))
     canonical = find_duplicates(candidates)
     write_jsonl([{**o, "duplicate_of": canonical.get(c.id)}
                  for o, c in zip(objects, candidates, strict=True)])
@@ -120,7 +114,7 @@ def summarize(sentences: int) -> None:
     """Summarise each article: adds "summary" (sentences verbatim from the text)."""
     from digest.summarize import summarize as summarize_text
 
-    write_jsonl({**o, "summary": summarize_text("\n\n".join(body_of(o)), sentences)}
+    write_jsonl({**o, "summary": summarize_text(from_fields(o).text, sentences)}
                 for o in read_jsonl(sys.stdin))
 
 
@@ -133,11 +127,9 @@ def group() -> None:
     objects = list(read_jsonl(sys.stdin))
     items = []
     for i, o in enumerate(objects, start=1):
-        related = o.get("related") if isinstance(o.get("related"), list) else []
-        items.append(GroupItem(id=_id(o, i), title=str(o.get("title") or ""),
-                               text="\n\n".join(body_of(o)),
-                               date=o.get("date") if isinstance(o.get("date"), str) else None,
-                               related=tuple(str(t) for t in related)))
+        article = from_fields(o)
+        items.append(GroupItem(id=_id(o, i), title=article.title, text=article.text,
+                               date=article.date, related=article.related))
     topic_of = {i: t for t in group_articles(items) for i in t.article_ids}
     write_jsonl([{**o, "topic": topic_of[item.id].id, "topic_name": topic_of[item.id].name}
                  for o, item in zip(objects, items, strict=True)])
@@ -172,14 +164,11 @@ def build(feeds: str, mkdocs_file: str | None, site_dir: str | None, jobs: int |
 
     cfg = _load(feeds, mkdocs_file, site_dir=site_dir, strict=strict, jobs=jobs,
                 no_cache=no_cache)
-    plugin = cfg.plugins["digest"]
-    if wait is not None:
-        plugin.config.lock_wait = wait
-    plugin.say = _say
+    lock_wait = cfg.plugins["digest"].config.lock_wait if wait is None else wait
     target = Path(cfg.site_dir).resolve()
     try:
-        with holding([target], plugin.config.lock_wait, _say):
-            _build_locked(cfg, target, no_cache=no_cache, strict=strict)
+        with holding([target], lock_wait, _say):
+            _build_locked(cfg, target, lock_wait=lock_wait, no_cache=no_cache, strict=strict)
     except LockTimeout as exc:
         raise click.ClickException(f"{exc} (the site is unchanged)") from None
 
@@ -188,29 +177,33 @@ def _say(line: str) -> None:
     click.echo(line, err=True)
 
 
-def _build_locked(cfg: Any, target: Path, *, no_cache: bool, strict: bool) -> None:
+def _build_locked(cfg: Any, target: Path, *, lock_wait: float, no_cache: bool,
+                  strict: bool) -> None:
     """The body of ``digest build``, run while this process holds the site's lock."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import MkDocsException
 
+    from digest.build_run import BuildRequest
     from digest.incremental import read_ledger, write_ledger
     from digest.publish import discard, discard_leftovers, staging_dir, swap_in
 
     discard_leftovers(target)
     staging = staging_dir(target)
     cfg.site_dir = str(staging)
+    # pages whose Markdown and layout are unchanged are copied, not rendered again
+    previous = target if target.is_dir() and not no_cache else None
     plugin = cfg.plugins["digest"]
-    plugin.site_target = target
-    plugin.progress = _progress_reporter()
-    if target.is_dir() and not no_cache:
-        # pages whose Markdown and layout are unchanged are copied, not rendered again
-        plugin.previous_site, plugin.previous_keys = target, read_ledger(target)
+    plugin.request = BuildRequest(
+        site_target=target, previous_site=previous,
+        ledger=read_ledger(target) if previous else {}, progress=_progress_reporter(),
+        say=_say, lock_wait=lock_wait)
     try:
         mkdocs_build(cfg)
     except MkDocsException as exc:
         raise click.ClickException(f"{exc} (the previous site is unchanged)") from None
-    d = plugin.summary
-    assert d is not None  # set by the plugin in every build that got this far
+    result = plugin.result
+    assert result is not None  # set by the plugin in every build that got this far
+    d = result.summary
     # each skipped input was already named on the terminal by the plugin's warning
     if strict and d.skipped:
         discard(staging, target)
@@ -223,8 +216,8 @@ def _build_locked(cfg: Any, target: Path, *, no_cache: bool, strict: bool) -> No
         raise click.ClickException(f"could not put the new site in place ({exc});"
                                    " the previous site is unchanged") from None
     # only now, and only if the folder there is ours: the ledger must describe the live site
-    write_ledger(target, plugin.page_keys, built)
-    seconds = ", ".join(f"{k} {v:.1f}s" for k, v in plugin.times.seconds.items())
+    write_ledger(target, result.page_keys, built)
+    seconds = ", ".join(f"{k} {v:.1f}s" for k, v in result.seconds.items())
     click.echo(f"Built {target}: {d.articles + d.duplicates} articles in,"
                f" {d.duplicates} duplicates merged, {d.articles} published,"
                f" {d.topics} topics, {len(d.skipped)} inputs skipped ({seconds})", err=True)

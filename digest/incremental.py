@@ -27,7 +27,7 @@ import logging
 import os
 import re
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -92,7 +92,8 @@ def write_ledger(site_dir: Path, keys: Mapping[str, str], built: int | None = No
             path.unlink(missing_ok=True)
 
 
-def reusable(ledger: Mapping[str, list[Any]], previous_site: Path, dest: str, key: str) -> bool:
+def reusable(ledger: Mapping[str, Sequence[Any]], previous_site: Path, dest: str,
+             key: str) -> bool:
     """True when the previous site holds exactly the page ``key`` describes."""
     entry = ledger.get(dest)
     if not entry or entry[0] != key:
@@ -177,6 +178,12 @@ _URL_ENTRY = re.compile(r"\s*<url>.*?</url>", re.S)
 _LOC = re.compile(r"<loc>(.*?)</loc>")
 
 
+def _loc(entry: str) -> str:
+    """The URL of a sitemap entry ("" when it has none)."""
+    found = _LOC.search(entry)
+    return found.group(1) if found else ""
+
+
 def merge_sitemap(previous_site: Path | None, site_dir: Path, urls: set[str], base: str) -> None:
     """Carry the previous sitemap entries of reused pages into the new sitemap, in URL
     order, and write the gzip copy without a timestamp (reproducible either way)."""
@@ -189,8 +196,8 @@ def merge_sitemap(previous_site: Path | None, site_dir: Path, urls: set[str], ba
     if old_path and old_path.is_file() and urls:
         absolute = {base + u for u in urls} | urls
         entries += [m.group(0) for m in _URL_ENTRY.finditer(old_path.read_text("utf-8"))
-                    if (loc := _LOC.search(m.group(0))) and loc.group(1) in absolute]
-    entries.sort(key=lambda e: (loc.group(1) if (loc := _LOC.search(e)) else ""))
+                    if (loc := _loc(m.group(0))) and loc in absolute]
+    entries.sort(key=_loc)
     start = new.index("<url>") if "<url>" in new else new.rindex("</urlset>")
     head = new[:start].rstrip() if "<url>" in new else new[:start]
     new_path.write_text(head + "".join(entries) + "\n</urlset>\n", "utf-8")

@@ -5,19 +5,23 @@ the number of parallel jobs, whether to use the cache) are declared once here
 and validated by MkDocs. Generated pages are MkDocs "generated" files, so
 ``docs/`` keeps only hand-written pages, and every page but the few listed in
 :data:`digest.site.NAV_PAGES` is kept out of the navigation.
+
+A caller (``digest build``) gives the plugin one :class:`~digest.build_run.BuildRequest`
+before the build and reads one :class:`~digest.build_run.BuildResult` after it. All
+other state belongs to one build: it is made afresh in ``on_config``, so a rebuild
+(``digest serve``) never sees the previous one's.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import glob
 import json
 import logging
 import os
 import time
-from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mkdocs.config import base
@@ -34,6 +38,7 @@ from digest.dependencies import describe_import_error
 
 # a package that cannot be imported is one line from `mkdocs build`, never a traceback
 try:
+    from digest.build_run import BuildRequest, BuildResult
     from digest.config import FEEDS_ENV, Config, ConfigError, load_config
     from digest.fetch.opml import opml_document
     from digest.incremental import (
@@ -45,11 +50,12 @@ try:
         reusable,
     )
     from digest.lock import LOCK_WAIT, LockTimeout, holding
-    from digest.pipeline import Progress, StageTimes, build_digest
-    from digest.records import BuildSummary, to_json
+    from digest.pipeline import build_digest
+    from digest.records import BuildSummary
     from digest.site import NAV_PAGES, render_site
-    from digest.site.dates import build_stamp, parse_day
+    from digest.site.dates import parse_day
     from digest.site.feeds import FEED_FILES
+    from digest.timing import StageTimes
 except ImportError as exc:
     raise ValidationError(describe_import_error(exc)) from None
 
@@ -66,78 +72,79 @@ class DigestPluginConfig(base.Config):
     lock_wait = c.Type(int, default=int(LOCK_WAIT))
 
 
-class DigestPlugin(BasePlugin[DigestPluginConfig]):
+@dataclass
+class _Run:
+    """The working state of one build, from on_config to on_post_build."""
+
     feeds: Config
-    summary: BuildSummary | None = None  # of the last build (the digest itself is let go)
-    progress: Progress | None = None  # set by `digest build` to draw progress bars
-    # incremental rendering (digest.incremental), driven by `digest build`: the live site and
-    # its ledger going in, each published page's key coming out (empty: every page rendered)
-    previous_site: Path | None = None
-    previous_keys: dict[str, list[object]] = {}  # replaced, never mutated
-    page_keys: dict[str, str] = {}  # replaced, never mutated
-    reused: list[File] = []  # pages and feed files copied from the previous site in this build
-    times: StageTimes
-    mkdocs_start = 0.0  # when MkDocs took over from on_files: its own time is reported too
-    # the folder the build publishes (set by `digest build`, which builds beside it), whose
-    # lock and the cache's are held from on_pre_build to the end of the build
-    site_target: Path | None = None
-    say: Callable[[str], None] | None = None  # where "waiting for another build" goes
-    _locks: contextlib.ExitStack | None = None
+    request: BuildRequest
+    locks: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)
+    times: StageTimes = field(default_factory=StageTimes)
+    summary: BuildSummary | None = None  # the digest itself is let go once pages are made
+    page_keys: dict[str, str] = field(default_factory=dict)
+    reused: list[File] = field(default_factory=list)  # copied from the previous site
+    mkdocs_start: float = 0.0  # when MkDocs took over from on_files: its time is reported too
+
+
+class DigestPlugin(BasePlugin[DigestPluginConfig]):
+    request: BuildRequest | None = None  # set once by a caller before the build; None: defaults
+    result: BuildResult | None = None  # set when a build has finished
+    _run: _Run | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self._run, self.result = None, None
         base_dir = Path(config.config_file_path or ".").resolve().parent
         path = base_dir / (os.environ.get(FEEDS_ENV) or self.config.feeds)
         try:
-            self.feeds = load_config(path)
+            feeds = load_config(path)
         except ConfigError as exc:
             raise PluginError(str(exc)) from None
-        config.site_name = self.feeds.site.title
-        if self.feeds.site.description and not config.site_description:
-            config.site_description = self.feeds.site.description
-        if self.feeds.site.url and not config.site_url:
-            config.site_url = self.feeds.site.url
+        request = self.request or BuildRequest(lock_wait=self.config.lock_wait)
+        self._run = _Run(feeds, request)
+        config.site_name = feeds.site.title
+        if feeds.site.description and not config.site_description:
+            config.site_description = feeds.site.description
+        if feeds.site.url and not config.site_url:
+            config.site_url = feeds.site.url
         # generated pages keep whole sections out of search with { data-search-exclude }
         if "attr_list" not in config.markdown_extensions:
             config.markdown_extensions.append("attr_list")
         return config
 
+    @property
+    def _state(self) -> _Run:
+        """This build's state (an event MkDocs sends only after on_config)."""
+        assert self._run is not None, "on_config has not run"
+        return self._run
+
     def on_pre_build(self, config: MkDocsConfig) -> None:
         """Take the site's and the cache's locks before MkDocs empties the site folder."""
-        guarded = [self.site_target or Path(config.site_dir)]
-        if self.feeds.cache:
-            guarded.append(Path(self.feeds.cache))
-        self._release()
-        locks = contextlib.ExitStack()
+        run = self._state
+        guarded = [run.request.site_target or Path(config.site_dir)]
+        if run.feeds.cache:
+            guarded.append(Path(run.feeds.cache))
         try:
-            locks.enter_context(holding(guarded, self.config.lock_wait, self.say or log.info))
+            run.locks.enter_context(holding(guarded, run.request.lock_wait, run.request.say))
         except LockTimeout as exc:
             raise PluginError(str(exc)) from None
-        self._locks = locks
 
     def _release(self) -> None:
-        if self._locks is not None:
-            self._locks.close()
-            self._locks = None
+        if self._run is not None:
+            self._run.locks.close()
 
     def on_build_error(self, error: Exception) -> None:
         self._release()
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        self.times = StageTimes()
-        digest = build_digest(self.feeds, jobs=self.config.jobs, use_cache=self.config.cache,
-                              times=self.times, progress=self.progress)
-        dates = [a.date for a in (*digest.articles, *digest.duplicates)]
-        # the build time comes from the data (or SOURCE_DATE_EPOCH), never the clock,
-        # so two builds of the same inputs give the same bytes
-        digest = dataclasses.replace(digest, built=build_stamp(dates))
-        self.summary = BuildSummary.of(digest)
-        with self.times.timed("pages"):
-            site = render_site(digest, self.feeds, config.site_url or "/",
+        run = self._state
+        digest = build_digest(run.feeds, jobs=self.config.jobs, use_cache=self.config.cache,
+                              times=run.times, progress=run.request.progress)
+        run.summary = BuildSummary.of(digest)
+        with run.times.timed("pages"):
+            site = render_site(digest, run.feeds, config.site_url or "/",
                                jobs=self.config.jobs or os.cpu_count() or 1)
         self._footer(config, files)
         layout = layout_key(config)
-        keys: dict[str, str] = {}
-        self.reused = []
         for src, markdown in site.pages.items():
             if files.get_file_from_path(src) is not None:
                 log.warning("docs/%s is hand-written and hides the generated page", src)
@@ -145,33 +152,33 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             in_nav = src in NAV_PAGES  # nav pages are always rendered: the nav is in each page
             inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
             self._add(files, File.generated(config, src, content=markdown, inclusion=inclusion),
-                      page_key(markdown, layout), keys, reuse=not in_nav)
-        site.files["opml.xml"] = opml_document(self.feeds, created=dt.datetime.fromisoformat(
+                      page_key(markdown, layout), reuse=not in_nav)
+        site.files["opml.xml"] = opml_document(run.feeds, created=dt.datetime.fromisoformat(
             digest.built))  # the build stamp, not the clock: reproducible
         for path, content in site.files.items():
             if files.get_file_from_path(path) is None:
                 self._add(files, File.generated(config, path, content=content),
-                          page_key(content, "file"), keys, reuse=True)
-        self.page_keys = keys
-        self.mkdocs_start = time.perf_counter()
+                          page_key(content, "file"), reuse=True)
+        run.mkdocs_start = time.perf_counter()
         return files
 
-    def _add(self, files: Files, file: File, key: str, keys: dict[str, str], *,
-             reuse: bool) -> None:
-        """Add a generated page or file, keyed in ``keys``; when ``reuse`` allows and the
-        previous site holds exactly it, it is linked from there after the build instead of
-        being rendered (links to it still resolve)."""
-        keys[file.dest_uri] = key
-        if reuse and self.previous_site is not None and reusable(
-                self.previous_keys, self.previous_site, file.dest_uri, key):
+    def _add(self, files: Files, file: File, key: str, *, reuse: bool) -> None:
+        """Add a generated page or file, keyed in this build's page keys; when ``reuse``
+        allows and the previous site holds exactly it, it is linked from there after the
+        build instead of being rendered (links to it still resolve)."""
+        run = self._state
+        run.page_keys[file.dest_uri] = key
+        previous = run.request.previous_site
+        if reuse and previous is not None and reusable(
+                run.request.ledger, previous, file.dest_uri, key):
             file.inclusion = InclusionLevel.EXCLUDED
-            self.reused.append(file)
+            run.reused.append(file)
         files.append(file)
 
     def _footer(self, config: MkDocsConfig, files: Files) -> None:
         """What the theme's footer shows: the build date, the sources, the feeds."""
-        site = self.feeds.site
-        labels = [s.label for s in self.feeds.sources]
+        site = self._state.feeds.site
+        labels = [s.label for s in self._state.feeds.sources]
         named = ", ".join(labels[:FOOTER_SOURCES])
         if len(labels) > FOOTER_SOURCES:
             named += f" and {len(labels) - FOOTER_SOURCES} more"
@@ -188,21 +195,23 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
                          files: Files) -> str:
         """Date each page from the data (an article's own date, else the build date), so
         the sitemap and its gzip copy do not depend on the day of the build."""
-        if self.summary is not None:
+        summary = self._state.summary
+        if summary is not None:
             own = page.meta.get("date")
             day = parse_day(own if isinstance(own, str) else None)
-            page.update_date = day.isoformat() if day else self.summary.built[:10]
+            page.update_date = day.isoformat() if day else summary.built[:10]
         return markdown
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig,
                  builder: object) -> LiveReloadServer:
         """Rebuild when feeds.yaml or any source file changes (MkDocs itself watches
         mkdocs.yml, docs/ and the theme's custom_dir)."""
-        server.watch(str(self.feeds.path))
-        for source in self.feeds.sources:
+        feeds = self._state.feeds
+        server.watch(str(feeds.path))
+        for source in feeds.sources:
             if not source.path:  # fetched from a URL: nothing on disk to watch
                 continue
-            pattern = os.path.join(self.feeds.root, source.path)
+            pattern = os.path.join(feeds.root, source.path)
             fixed = pattern.split("*", 1)[0].split("?", 1)[0].split("[", 1)[0]
             folder = fixed if os.path.isdir(fixed) else os.path.dirname(fixed)
             if folder and os.path.exists(folder) and not glob.has_magic(folder):
@@ -217,33 +226,26 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             self._release()
 
     def _finish(self, config: MkDocsConfig) -> None:
-        """Write the build report (what went in, what was skipped, stage times) beside the site.
+        """Bring reused pages over, then write the build report beside the site.
 
-        It stays out of the site itself so that two builds of the same inputs
-        publish byte-identical sites.
+        The report stays out of the site itself so that two builds of the same
+        inputs publish byte-identical sites.
         """
-        if self.summary is None:
+        run = self._state
+        if run.summary is None:
             return
         site_dir = Path(config.site_dir)
-        if self.previous_site is not None and self.reused:
-            copy_pages(self.previous_site, site_dir, [f.dest_uri for f in self.reused])
-        urls = {f.url for f in self.reused if f.is_documentation_page()}
-        merge_search_index(self.previous_site, site_dir, urls)
-        merge_sitemap(self.previous_site, site_dir, urls, config.site_url or "")
-        self.times.seconds["mkdocs"] = time.perf_counter() - self.mkdocs_start
-        d = self.summary
-        report = {
-            "built": d.built,
-            "articles": d.articles,
-            "duplicates": d.duplicates,
-            "topics": d.topics,
-            "skipped": to_json(d.skipped),
-            "notices": to_json(d.notices),
-            "pages_reused": len(urls),
-            "files_reused": len(self.reused) - len(urls),
-            "seconds": {k: round(v, 3) for k, v in self.times.seconds.items()},
-        }
-        Path(config.site_dir).resolve().parent.joinpath(REPORT_FILE).write_text(
-            json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
-        for s in d.skipped:
+        previous = run.request.previous_site
+        reused = [f.dest_uri for f in run.reused]
+        if previous is not None and reused:
+            copy_pages(previous, site_dir, reused)
+        urls = {f.url for f in run.reused if f.is_documentation_page()}
+        merge_search_index(previous, site_dir, urls)
+        merge_sitemap(previous, site_dir, urls, config.site_url or "")
+        run.times.seconds["mkdocs"] = time.perf_counter() - run.mkdocs_start
+        self.result = BuildResult(run.summary, dict(run.page_keys), dict(run.times.seconds),
+                                  tuple(reused), len(urls))
+        site_dir.resolve().parent.joinpath(REPORT_FILE).write_text(
+            json.dumps(self.result.report(), indent=2, ensure_ascii=False), encoding="utf-8")
+        for s in run.summary.skipped:
             log.warning("skipped %s: %s", s.origin, s.reason)

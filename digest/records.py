@@ -3,6 +3,10 @@
 Every record is a frozen dataclass of plain values (str, int, tuples), so it
 pickles across a process pool, hashes, and serialises to JSON Lines with
 :func:`to_json`. Stages add their results with :func:`dataclasses.replace`.
+A :class:`RawDocument`'s structured ``fields`` are a JSON object as a source gave
+it: compared, not hashed (its values may be lists), and never changed in place.
+An :class:`Article` holds what the cleaner recovered as one :class:`Cleaned`
+and reads its fields as its own (``article.title``, ``article.body``).
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ class RawDocument:
     source: str  # the feed's name in feeds.yaml
     origin: str  # where it came from: a file path, "file.jsonl:12", or a URL
     text: str = ""  # raw page text, for sources that deliver scraped text
-    fields: Mapping[str, Any] = field(default_factory=dict)  # structured fields (jsonl, feeds)
+    # structured fields (jsonl, feeds); left out of the hash, which id, origin and text carry
+    fields: Mapping[str, Any] = field(default_factory=dict, hash=False)
     priority: int = 0  # the source's position in feeds.yaml; lower wins ties in dedupe
 
 
@@ -47,6 +52,11 @@ class Cleaned:
     related: tuple[str, ...] = ()  # Related / More-from blocks and inline "read more" titles
     popular: tuple[str, ...] = ()  # Most Read / Trending / Editor's picks titles
 
+    @property
+    def text(self) -> str:
+        """The body as one text, paragraphs separated by blank lines."""
+        return "\n\n".join(self.body)
+
 
 @dataclass(frozen=True)
 class Copy:
@@ -60,36 +70,92 @@ class Copy:
     adds: tuple[str, ...] = ()  # paragraphs this copy has that the canonical lacks
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Article:
-    """One article after cleaning, with the results later stages attach."""
+    """One article: where it came from, what the cleaner recovered, and the results later
+    stages attach.
+
+    The cleaner's fields are read as the article's own (``article.title``, ``.date``,
+    ``.body``...); they are given, and changed with :func:`dataclasses.replace`, by the same
+    names: ``replace(article, date=None)`` is the article with an undated ``cleaned``.
+    """
 
     id: str
     source: str
     origin: str
-    title: str
-    date: str | None = None
-    url: str | None = None
-    standfirst: str = ""
-    byline: str = ""
-    agency: str = ""
-    dateline: str = ""
-    body: tuple[str, ...] = ()
-    subheads: tuple[str, ...] = ()
-    subhead_index: tuple[int, ...] = ()
-    captions: tuple[str, ...] = ()
-    related: tuple[str, ...] = ()
-    popular: tuple[str, ...] = ()
-    priority: int = 0
-    summary: tuple[str, ...] = ()
-    duplicate_of: str | None = None
-    also_in: tuple[Copy, ...] = ()
-    topic: str | None = None
+    cleaned: Cleaned
+    url: str | None
+    priority: int  # the source's position in feeds.yaml
+    summary: tuple[str, ...]
+    duplicate_of: str | None
+    also_in: tuple[Copy, ...]
+    topic: str | None
+
+    def __init__(self, id: str, source: str, origin: str,
+                 cleaned: Cleaned = Cleaned(),  # noqa: B008 - frozen
+                 url: str | None = None, priority: int = 0, summary: tuple[str, ...] = (),
+                 duplicate_of: str | None = None, also_in: tuple[Copy, ...] = (),
+                 topic: str | None = None, **cleaned_fields: Any) -> None:
+        if cleaned_fields:  # Cleaned's own fields by name (TypeError for any other name)
+            cleaned = dataclasses.replace(cleaned, **cleaned_fields)
+        for name, value in (("id", id), ("source", source), ("origin", origin),
+                            ("cleaned", cleaned), ("url", url), ("priority", priority),
+                            ("summary", summary), ("duplicate_of", duplicate_of),
+                            ("also_in", also_in), ("topic", topic)):
+            object.__setattr__(self, name, value)
+
+    @property
+    def title(self) -> str:
+        return self.cleaned.title
+
+    @property
+    def standfirst(self) -> str:
+        return self.cleaned.standfirst
+
+    @property
+    def date(self) -> str | None:
+        return self.cleaned.date
+
+    @property
+    def byline(self) -> str:
+        return self.cleaned.byline
+
+    @property
+    def agency(self) -> str:
+        return self.cleaned.agency
+
+    @property
+    def dateline(self) -> str:
+        return self.cleaned.dateline
+
+    @property
+    def body(self) -> tuple[str, ...]:
+        return self.cleaned.body
+
+    @property
+    def subheads(self) -> tuple[str, ...]:
+        return self.cleaned.subheads
+
+    @property
+    def subhead_index(self) -> tuple[int, ...]:
+        return self.cleaned.subhead_index
+
+    @property
+    def captions(self) -> tuple[str, ...]:
+        return self.cleaned.captions
+
+    @property
+    def related(self) -> tuple[str, ...]:
+        return self.cleaned.related
+
+    @property
+    def popular(self) -> tuple[str, ...]:
+        return self.cleaned.popular
 
     @property
     def text(self) -> str:
         """The body as one text, paragraphs separated by blank lines."""
-        return "\n\n".join(self.body)
+        return self.cleaned.text
 
 
 @dataclass(frozen=True)
@@ -119,6 +185,8 @@ class Topic:
     name: str
     article_ids: tuple[str, ...]  # the timeline: oldest first
     summary: tuple[TopicSentence, ...] = ()
+    # its articles' related titles as grouping resolved them: (article id, title, linked id)
+    links: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from collections.abc import Iterator
 
 from digest.config import URL_TYPES, Config, SourceSettings
 from digest.dependencies import describe_import_error
-from digest.fetch.filters import wanted
+from digest.files import path_problems, shown_path, source_files
+from digest.filters import wanted
 from digest.records import RawDocument, Skipped
 from digest.validtext import NotText, recorded_repairs, repair_notices, valid_document, valid_text
 
@@ -59,7 +60,7 @@ def read_sources(config: Config) -> tuple[list[RawDocument], list[Skipped], list
     then filter its documents. Duplicate ids keep the first and report the rest.
     """
     docs: list[RawDocument] = []
-    skipped = list(config.problems)
+    skipped = path_problems(config.root, config.sources)
     notices: list[Skipped] = []
     seen: dict[str, str] = {}
     web = [s for s in config.sources if s.type in URL_TYPES]
@@ -119,7 +120,7 @@ def _read_web(config: Config, sources: list[SourceSettings]) -> dict[str, Read]:
     """Feeds and pages, by source name, through :mod:`digest.fetch` (imported only when a
     build has such sources); if it cannot be imported, each source is skipped saying why."""
     try:
-        from digest.fetch import read_fetched_sources  # httpx and feedparser, loaded lazily
+        from digest.fetch.ingest import read_fetched_sources  # httpx, feedparser: loaded lazily
     except ImportError as exc:
         reason = describe_import_error(exc)
         return {s.name: ([], [Skipped(s.url or s.where, reason)], []) for s in sources}
@@ -132,8 +133,8 @@ def _read_one(config: Config, source: SourceSettings, fetched: dict[str, Read]) 
         return fetched[source.name]
     docs: list[RawDocument] = []
     skipped: list[Skipped] = []
-    for path in config.files(source):
-        shown = config.shown(path)
+    for path in source_files(config.root, source):
+        shown = shown_path(config.root, path)
         try:
             size = path.stat().st_size
             if size > MAX_FILE_BYTES:
@@ -144,7 +145,10 @@ def _read_one(config: Config, source: SourceSettings, fetched: dict[str, Read]) 
             continue
         if source.type == "jsonl":
             for doc_or_skip in _jsonl(text, shown, source):
-                (docs if isinstance(doc_or_skip, RawDocument) else skipped).append(doc_or_skip)
+                if isinstance(doc_or_skip, RawDocument):
+                    docs.append(doc_or_skip)
+                else:
+                    skipped.append(doc_or_skip)
         elif not text.strip():
             skipped.append(Skipped(shown, "empty file"))
         else:

@@ -108,7 +108,7 @@ def xml_legal(text: str) -> tuple[str, Repairs]:
     Lone surrogates become U+FFFD; C0 controls but tab, LF and CR (terminal escape sequences
     whole), and U+FFFE/U+FFFF, are removed, and so are character references (``&#27;``) to
     any of them. Nothing else
-    changes: CR is the parser's to normalise, and C1 controls are legal XML, left for
+    changes: CR is the parser's to normalize, and C1 controls are legal XML, left for
     :func:`valid_text` on each item's strings.
     """
     repairs: Repairs = Counter()

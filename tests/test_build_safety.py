@@ -220,3 +220,48 @@ def test_replaced_sites_are_deleted_off_the_critical_path(tmp_path: Path) -> Non
             break
         time.sleep(0.2)
     assert left == []  # the replaced site and the leftover are gone; no staging folder stays
+
+
+def test_each_build_of_one_plugin_instance_starts_clean(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """MkDocs may run several builds through one plugin instance (``digest serve``): what
+    one build was asked and what it made never reach the next."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from digest.build_run import BuildRequest, BuildResult
+    from digest.incremental import read_ledger, write_ledger
+    from digest.plugin import DigestPlugin
+
+    assert not [name for name, value in vars(DigestPlugin).items() if not name.startswith("__")
+                and isinstance(value, (dict, list, set))]  # no state shared by all instances
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    (tmp_path / "pages").mkdir()
+    for story in (1, 2, 3):
+        (tmp_path / "pages" / f"{story}.txt").write_text(
+            article(f"2026-03-1{story}", f"Quay story {story}", story), "utf-8")
+    (tmp_path / "feeds.yaml").write_text(
+        "site: {title: Quay News}\nsources:\n  - {name: pages, type: text, path: pages/*.txt}\n",
+        "utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: x\ntheme: {name: material}\nplugins: [search, {digest: {jobs: 1}}]\n", "utf-8")
+    (tmp_path / "docs").mkdir()
+    cfg = load_config(str(tmp_path / "mkdocs.yml"))
+    plugin = cfg.plugins["digest"]
+
+    def built_into(folder: str, request: BuildRequest | None) -> BuildResult:
+        cfg.site_dir = str(tmp_path / folder)
+        plugin.request = request
+        build(cfg)
+        assert plugin.result is not None
+        return plugin.result
+
+    first = built_into("first", None)
+    write_ledger(tmp_path / "first", first.page_keys)
+    reusing = built_into("second", BuildRequest(previous_site=tmp_path / "first",
+                                                ledger=read_ledger(tmp_path / "first")))
+    assert reusing.reused and reusing.pages_reused > 0
+    plain = built_into("third", None)
+    assert plain is not reusing and plain.reused == () and plain.pages_reused == 0
+    assert plain.page_keys == first.page_keys and plain.summary == first.summary
+    assert tree_hash(tmp_path / "third") == tree_hash(tmp_path / "first")

@@ -5,12 +5,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 import digest.cache
-from digest.cache import Cache, key_for
+from digest.cache import Cache, NoCache, Store, key_for
 
 
 def test_values_survive_reopening(tmp_path: Path) -> None:
@@ -78,3 +79,30 @@ def test_a_cache_file_without_versions_is_upgraded(tmp_path: Path) -> None:
         assert cache.prune() == 1
         cache.put_many({"k": 1})
         assert cache.get_many(["k"]) == {"k": 1}
+
+
+@pytest.mark.parametrize("cached", [True, False], ids=["cache", "no cache"])
+def test_a_store_gives_each_result_and_computes_only_what_it_lacks(tmp_path: Path,
+                                                                    cached: bool) -> None:
+    store: Store = Cache(tmp_path / "cache.sqlite") if cached else NoCache()
+    asked: list[list[int]] = []
+
+    def lengths(words: list[str]) -> Callable[[list[int]], list[int]]:
+        def compute(todo: list[int]) -> list[int]:
+            asked.append(todo)
+            return [len(words[i]) for i in todo]
+        return compute
+
+    words = ["harbour", "ferry", "harbour", "storm"]
+    assert store.each("length", words, lengths(words)) == [7, 5, 7, 5]
+    more = ["storm", "tide"]
+    assert store.each("length", more, lengths(more)) == [5, 4]
+    assert store.latest("count", words, lambda: len(words)) == 4
+    assert store.latest("count", words, lambda: -1) == (4 if cached else -1)
+    assert store.latest("count", more, lambda: len(more)) == 2
+    if cached:  # one call per batch, each new input computed once
+        assert asked == [[0, 1, 3], [1]]
+    else:
+        assert asked == [[0, 1, 2, 3], [0, 1]]
+    assert store.set_aside is None and store.prune() == 0
+    store.close()

@@ -12,7 +12,7 @@ from conftest import shared_path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from digest.clean import clean_text, learn_furniture, normalise
+from digest.clean import clean_text, learn_furniture, normalize
 from digest.clean.dates import find_date
 from digest.clean.repeats import collapse_repeats
 from digest.records import Cleaned
@@ -30,7 +30,7 @@ def _all_strings(c: Cleaned) -> list[str]:
 
 
 def assert_no_invention(text: str, c: Cleaned) -> None:
-    source = _flat(normalise(text))
+    source = _flat(normalize(text))
     for s in _all_strings(c):
         assert _flat(s) in source, s
 
@@ -133,7 +133,7 @@ def test_hard_wrapped_paragraphs_are_rejoined_and_spaces_repaired() -> None:
 def test_mojibake_is_repaired_and_curly_quotes_kept() -> None:
     text = "The minister said it was \u201cnot acceptable\u201d and that the plan would go ahead next year anyway.\n"  # noqa: E501
     broken = text.encode("utf-8").decode("latin-1")
-    assert normalise(broken).strip() == text.strip()
+    assert normalize(broken).strip() == text.strip()
     assert "\u201c" in clean_text(broken).body[0]
 
 

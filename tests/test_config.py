@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from digest.config import Config, ConfigError, load_config
+from digest.files import path_problems, source_files
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -47,13 +48,13 @@ def test_good_config_is_read_with_defaults(tmp_path: Path) -> None:
     assert [s.name for s in config.sources] == ["courier", "wire"]
     assert [s.priority for s in config.sources] == [0, 1]
     assert config.sources[0].label == "The Courier"
-    assert config.files(config.sources[0]) == [tmp_path / "a" / "one.txt"]
+    assert source_files(config.root, config.sources[0]) == [tmp_path / "a" / "one.txt"]
     assert config.cache == tmp_path / ".digest-cache.sqlite"
 
 
 def test_missing_path_is_a_problem_not_a_failure(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, GOOD))
-    [problem] = config.problems
+    [problem] = path_problems(config.root, config.sources)
     assert problem.origin == "feeds.yaml:13:11"
     assert "wire.jsonl" in problem.reason and "matches no file" in problem.reason
 
@@ -108,6 +109,15 @@ def test_bad_config_gives_one_line_with_file_line_and_key(
     assert message.startswith(expected) or expected in message, message
 
 
+def test_loading_reads_feeds_yaml_and_nothing_else(tmp_path: Path) -> None:
+    """The files a source names are found when sources are read, not when the config loads."""
+    path = write(tmp_path, GOOD)
+    with mock.patch("glob.glob", side_effect=AssertionError("load_config globbed")), \
+            mock.patch("os.scandir", side_effect=AssertionError("load_config listed a folder")):
+        config = load_config(path)
+    assert [s.path for s in config.sources] == ["a/*.txt", "wire.jsonl"]
+
+
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="no such file"):
         load_config(tmp_path / "nope.yaml")
@@ -129,7 +139,8 @@ def test_feed_sources_take_url_language_filters_and_fetch_settings(tmp_path: Pat
     assert feed.include == ("ferry", "rail strike") and feed.exclude == ("sport",)
     assert feed.full_text and feed.language == "en"
     assert config.fetch.timeout == 5 and config.fetch.retries == 2
-    assert [p.origin for p in config.problems] == ["feeds.yaml:15:11"]  # only wire.jsonl
+    # only wire.jsonl
+    assert [p.origin for p in path_problems(config.root, config.sources)] == ["feeds.yaml:15:11"]
 
 
 # --- hostile or mistaken YAML: one line with a position, never a traceback ----------------
@@ -197,8 +208,9 @@ def fuzz_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def loads_or_one_line(folder: Path, text: str) -> None:
-    """``load_config`` gives a Config or one printable ConfigError line, never another error;
-    globs are kept inside ``folder`` (a mutation could write "/**")."""
+    """``load_config`` gives a Config or one printable ConfigError line, never another error,
+    and never globs; the paths of a Config it gives are then globbed without an error, kept
+    inside ``folder`` (a mutation could write "/**")."""
     path = folder / "feeds.yaml"
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
     real_glob = glob.glob
@@ -207,13 +219,15 @@ def loads_or_one_line(folder: Path, text: str) -> None:
         return [] if pattern.startswith(("/", "~")) or ".." in pattern else real_glob(
             pattern, **kw)  # type: ignore[arg-type]
 
-    with mock.patch("digest.config.glob.glob", local_glob):
+    with mock.patch("glob.glob", side_effect=AssertionError("load_config globbed")):
         try:
             config = load_config(path)
         except ConfigError as exc:
             assert str(exc).isprintable() and str(exc).startswith(("feeds.yaml", str(path)))
-        else:
-            assert isinstance(config, Config)
+            return
+    assert isinstance(config, Config)
+    with mock.patch("glob.glob", local_glob):
+        path_problems(config.root, config.sources)
 
 
 @FUZZ

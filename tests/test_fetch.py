@@ -11,8 +11,8 @@ import pytest
 from feed_server import FIXTURES, FeedServer, Reply
 
 from digest.config import Config, FetchSettings, load_config
-from digest.fetch import read_fetched_sources, source_states
 from digest.fetch.http import FetchError, PoliteClient
+from digest.fetch.ingest import read_fetched_sources, source_states
 from digest.sources import read_sources
 
 # the test servers are on 127.0.0.1, a loopback address fetches are refused by default

@@ -11,11 +11,11 @@ import pytest
 
 from digest.config import FetchSettings
 from digest.fetch.feeds import FeedError, html_paragraphs, parse_feed, text_paragraphs
-from digest.fetch.filters import wanted
 from digest.fetch.fulltext import is_teaser
 from digest.fetch.http import HostGate, PoliteClient, Validators, retry_after_seconds
 from digest.fetch.robots import RobotsRules
 from digest.fetch.validators import FetchStore, SourceState
+from digest.filters import wanted
 from digest.records import RawDocument
 
 

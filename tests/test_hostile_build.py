@@ -375,7 +375,7 @@ class OneField:
 
 
 def test_the_codec_keeps_every_plain_type() -> None:
-    article = Article("a/1", "a", "a.txt", "Title \ud800 kept", body=("One.", "Two."),
+    article = Article("a/1", "a", "a.txt", title="Title \ud800 kept", body=("One.", "Two."),
                       also_in=(Copy("b/1", "b", "T", None, None, ("Extra.",)),),
                       summary=("One.",))
     value = {

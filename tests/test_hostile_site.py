@@ -24,6 +24,7 @@ from test_build_safety import EPOCH, STORIES
 from digest.cli import main
 from digest.config import Config, ConfigError, SiteSettings, SourceSettings, load_config
 from digest.fetch.opml import clean_title, opml_document, read_subscriptions
+from digest.files import matched_files, path_problems, shown_path, source_files
 from digest.sources import read_sources
 from digest.urls import web_url
 
@@ -246,13 +247,14 @@ def test_only_globs_are_held_to_their_folder(tmp_path: Path) -> None:
     config = load_config(project / "feeds.yaml")
     a, b, c = config.sources
     root = config.root
-    assert config.matched(a) == ([root / "pages/deep/ok.txt"], [root / "pages/linked/x.txt"])
-    assert config.files(b) == [root / "notes.txt"]
-    assert config.files(c) == [outside / "sub" / "x.txt"]
-    assert [(p.origin, p.reason.split(";")[0]) for p in config.problems] == [
+    assert matched_files(root, a) == ([root / "pages/deep/ok.txt"],
+                                      [root / "pages/linked/x.txt"])
+    assert source_files(root, b) == [root / "notes.txt"]
+    assert source_files(root, c) == [outside / "sub" / "x.txt"]
+    assert [(p.origin, p.reason.split(";")[0]) for p in path_problems(root, config.sources)] == [
         ("pages/linked/x.txt", "symlink to a file outside pages")]
-    assert config.shown(root / ".." / "outside" / "notes.txt") == "../outside/notes.txt"
-    assert config.shown(outside / "sub" / "x.txt") == f"{outside}/sub/x.txt"  # as written
+    assert shown_path(root, root / ".." / "outside" / "notes.txt") == "../outside/notes.txt"
+    assert shown_path(root, outside / "sub" / "x.txt") == f"{outside}/sub/x.txt"  # as written
 
 
 def test_the_public_report_shows_paths_relative_to_the_project(built: Path) -> None:

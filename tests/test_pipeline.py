@@ -13,12 +13,12 @@ from conftest import copy_project
 
 from digest.cache import Cache
 from digest.config import load_config
+from digest.files import source_files
 from digest.group import group_articles, item_features
 from digest.pipeline import (
     CACHED_RECORDS,
-    _cached_topic_summaries,
     build_digest,
-    cached_group_features,
+    group_features,
     group_items,
     learn_source_furniture,
     summarize_topics,
@@ -46,7 +46,7 @@ def test_parallel_run_equals_serial_run(project: Path) -> None:
 def test_every_input_is_an_article_a_duplicate_or_skipped(project: Path) -> None:
     config = load_config(project / "feeds.yaml")
     d = build_digest(config, jobs=1, use_cache=False)
-    files = [p for s in config.sources for p in config.files(s) if s.type == "text"]
+    files = [p for s in config.sources for p in source_files(config.root, s) if s.type == "text"]
     wire = sum(1 for line in (project / "samples" / "wire.jsonl").read_text("utf-8").splitlines()
                if line.strip())
     assert len(d.articles) + len(d.duplicates) + len(d.skipped) == len(files) + wire
@@ -84,12 +84,12 @@ def test_cached_furniture_and_topic_summaries_equal_fresh_ones(project: Path,
         assert learn_source_furniture(docs, store) == learn_source_furniture(docs)
         by_id = {a.id: a for a in fresh.articles}
         bare = [dataclasses.replace(t, summary=()) for t in fresh.topics]
-        first = _cached_topic_summaries(store, bare, by_id, config.topic_summary_sentences)
+        first = summarize_topics(bare, by_id, config.topic_summary_sentences, store)
         # an article gains a sentence: only its topic is summarised again
         changed = fresh.topics[0].article_ids[0]
         by_id[changed] = dataclasses.replace(
             by_id[changed], body=(*by_id[changed].body, "A late paragraph was added here."))
-        second = _cached_topic_summaries(store, bare, by_id, config.topic_summary_sentences)
+        second = summarize_topics(bare, by_id, config.topic_summary_sentences, store)
     assert first == list(fresh.topics)
     assert second[1:] == first[1:]
     assert second[0] == summarize_topics(bare[:1], by_id, config.topic_summary_sentences)[0]
@@ -111,8 +111,8 @@ def test_cached_group_features_give_the_same_topics(project: Path, tmp_path: Pat
     d = build_digest(config, jobs=1, use_cache=False, now=lambda: FIXED)
     items = group_items(d.articles, d.duplicates)
     with Cache(tmp_path / "cache.sqlite", CACHED_RECORDS) as store:
-        first = cached_group_features(store, items)
-        again = cached_group_features(store, items)  # every one from the cache now
+        first = group_features(items, store)
+        again = group_features(items, store)  # every one from the cache now
     assert first == again == [item_features(i.title, i.text) for i in items]
     assert group_articles(items, again) == group_articles(items)
 
@@ -136,8 +136,22 @@ def test_a_page_that_defeats_the_cleaner_is_reported_and_the_build_goes_on(
     config = load_config(project / "feeds.yaml")
     d = build_digest(config, jobs=1, use_cache=False, now=lambda: FIXED)
     broken = [s for s in d.skipped if "IndexError: list index out of range" in s.reason]
-    pages = [p for s in config.sources for p in config.files(s) if s.type == "text"
+    pages = [p for s in config.sources for p in source_files(config.root, s) if s.type == "text"
              and "ferry" in p.read_text("utf-8")]
     assert pages and len(broken) == len(pages)
     assert all("could not be processed" in s.reason for s in broken)
     assert d.articles  # the rest was published
+
+
+def test_the_build_time_comes_from_the_articles_and_now_only_judges_their_dates(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    config = load_config(project / "feeds.yaml")
+    today = build_digest(config, jobs=1, use_cache=False, now=lambda: FIXED)
+    dated = [a.date for a in (*today.articles, *today.duplicates) if a.date]
+    assert today.built == f"{max(dated)}T00:00:00+00:00"
+    long_ago = build_digest(config, jobs=1, use_cache=False,
+                            now=lambda: dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+    assert all(a.date is None for a in long_ago.articles)  # every date is in its future
+    assert any("is implausible" in n.reason for n in long_ago.notices)
+    assert long_ago.built == "1970-01-01T00:00:00+00:00"

@@ -13,12 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
+from digest.build_time import build_stamp
 from digest.config import Config, SiteSettings, SourceSettings
-from digest.records import Article, Digest, Topic, TopicSentence
+from digest.group import group_articles
+from digest.records import Article, Digest, GroupItem, Topic, TopicSentence
 from digest.site import render_site
 from digest.site import topic_page as tp
 from digest.site.article_page import brief_markdown
-from digest.site.dates import build_stamp, format_day, format_moment, format_month
+from digest.site.dates import format_day, format_moment, format_month
 from digest.site.feeds import entry_html, xml_safe
 from digest.site.tags import build_tags, candidates
 
@@ -169,6 +171,30 @@ def test_article_credits_are_not_repeated() -> None:
     page = next(v for k, v in site.pages.items() if k.startswith("articles/"))
     credit_line = next(line for line in page.splitlines() if line.startswith("**"))
     assert credit_line.count("Calder Press Agency") == 1
+
+
+def test_related_titles_link_the_articles_grouping_resolved() -> None:
+    # a reworded title and a truncated one both name the storm article (resolved by grouping,
+    # fuzzily and by prefix): it is listed once; a page nobody wrote stays text
+    storm = article(1, title="Storm Wendeline: amber rain warning issued for the Lisk valley")
+    river = article(2, date="2026-03-05", title="River Lisk bursts its banks in Dunmarrow",
+                    related=("Storm Wendeline: amber rain warning issued for Lisk valley",
+                             "Storm Wendeline: amber rain warning issued…",
+                             "Kilcarra council approves the harbour depot budget"))
+    topics = group_articles([GroupItem(a.id, a.title, a.text, a.date, a.related)
+                             for a in (storm, river)])
+    links = {link for t in topics for link in t.links}
+    assert links == {(river.id, title, storm.id) for title in river.related[:2]}
+    topic_of = {i: t.id for t in topics for i in t.article_ids}
+    arts = [dataclasses.replace(a, topic=topic_of[a.id]) for a in (storm, river)]
+    pages = render_site(Digest(tuple(arts), tuple(topics)), config(), "/").pages
+    page = next(v for k, v in pages.items() if "river-lisk" in k)
+    section = page.split("## Related articles", 1)[1].split("\n## ", 1)[0]
+    related = [line for line in section.splitlines() if line.startswith("- ")]
+    assert related == [
+        "- [Storm Wendeline&#58; amber rain warning issued for the Lisk valley]"
+        "(../2026-03-04/storm-wendeline-amber-rain-warning-issued-for-the-lisk-valley.md)",
+        "- Kilcarra council approves the harbour depot budget"]
 
 
 @settings(max_examples=300, deadline=None)

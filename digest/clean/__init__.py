@@ -3,7 +3,7 @@
     from digest.clean import clean_text, learn_furniture
 
 :func:`clean_text` is pure and does not raise on any text; every string it returns is a
-substring of :func:`normalise` applied to the input, once runs of whitespace
+substring of :func:`normalize` applied to the input, once runs of whitespace
 (line breaks included) are read as one space.
 """
 
@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from digest.clean.furniture import learn_furniture as _learn_furniture
-from digest.clean.repair import normalise
+from digest.clean.repair import normalize
 from digest.clean.structure import clean_page
 from digest.records import Cleaned
 
-__all__ = ["Cleaned", "clean_text", "learn_furniture", "normalise"]
+__all__ = ["Cleaned", "clean_text", "learn_furniture", "normalize"]
 
 
 def clean_text(text: str, furniture: frozenset[str] = frozenset()) -> Cleaned:
@@ -27,7 +27,7 @@ def clean_text(text: str, furniture: frozenset[str] = frozenset()) -> Cleaned:
     or holds no article, gives an empty :class:`Cleaned`. It has no catch-all:
     that it never raises is a property the tests check, and if a page ever
     defeats it, the build reports that page with the error (see
-    :func:`digest.pipeline.process`) instead of publishing an empty article.
+    :func:`digest.per_article.process`) instead of publishing an empty article.
     """
     if not isinstance(text, str) or not text.strip():
         return Cleaned()

@@ -1,10 +1,17 @@
-"""Dates as pages print them, normalised to YYYY-MM-DD."""
+"""Dates as pages print them, normalised to YYYY-MM-DD, and whether a date can be true.
+
+Pure: nothing here reads the clock. :func:`is_plausible` takes the moment it
+judges against as a parameter.
+"""
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
+
+EARLIEST_DATE = "1990-01-01"  # older dates on news pages are parse accidents (e.g. the 1970 epoch)
+FUTURE_DAYS = 2  # a date this far past the build (time zones, embargoes) is taken as an error
 
 _MONTHS = {
     name: number
@@ -98,3 +105,9 @@ def is_date_line(line: str) -> bool:
         and find_date(line) is not None
         and bool(_DATE_ONLY.match(line))
     )
+
+
+def is_plausible(day: str, reference: date) -> bool:
+    """Whether the YYYY-MM-DD ``day`` can be an article's date when read on ``reference``:
+    not before :data:`EARLIEST_DATE` nor more than :data:`FUTURE_DAYS` after it."""
+    return EARLIEST_DATE <= day <= (reference + timedelta(days=FUTURE_DAYS)).isoformat()

@@ -21,7 +21,7 @@ from digest.clean.lines import (
     is_strong_prose,
     word_count,
 )
-from digest.clean.repair import normalise
+from digest.clean.repair import normalize
 
 
 def furniture_key(line: str) -> str:
@@ -31,7 +31,7 @@ def furniture_key(line: str) -> str:
 
 def page_lines(text: str) -> list[str]:
     """The non-blank normalised lines of a page, the ``date`` header split off."""
-    lines = [line for line in normalise(text).split("\n") if line]
+    lines = [line for line in normalize(text).split("\n") if line]
     if lines:
         m = DATE_HEADER.match(lines[0])
         if m:

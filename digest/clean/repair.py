@@ -1,6 +1,6 @@
 """Text repair: the normalised form of a scraped page that every output is cut from.
 
-:func:`normalise` fixes broken Unicode (mojibake) with ftfy, turns non-breaking
+:func:`normalize` fixes broken Unicode (mojibake) with ftfy, turns non-breaking
 and other odd spaces into plain spaces, drops zero-width and control
 characters and unifies line ends. Curly quotes are kept as they are.
 :func:`paragraph_lines` then rejoins hard-wrapped lines into paragraphs.
@@ -33,7 +33,7 @@ _MOJIBAKE_HINT = re.compile(
 )
 
 
-def normalise(text: str) -> str:
+def normalize(text: str) -> str:
     """The page with repaired Unicode and plain spaces, one line per input line.
 
     Guarantees: no character outside ``\\n`` and printable text; no line has

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from digest.clean import lines as L
 from digest.clean.dates import DATE_HEADER, find_date, is_date_line
 from digest.clean.furniture import furniture_key
-from digest.clean.repair import normalise, paragraph_lines, uses_blank_line_paragraphs
+from digest.clean.repair import normalize, paragraph_lines, uses_blank_line_paragraphs
 from digest.clean.repeats import collapse_repeats, repeat_key
 from digest.records import Cleaned
 from digest.text import content_words
@@ -66,7 +66,7 @@ LINE_INSERT_MAX_OVERLAP = 0.05  # line-per-paragraph pages; see _inserted_headli
 
 def read_units(text: str) -> Page:
     """Normalise the page and cut it into units, the ``date`` header read off."""
-    raw = normalise(text).split("\n")
+    raw = normalize(text).split("\n")
     date = None
     glued = False
     for i, line in enumerate(raw):

@@ -295,7 +295,7 @@ def _exact_pairs(fingerprints: Sequence[Fingerprint], eligible: np.ndarray) -> n
     rows = np.flatnonzero(eligible)
     if not len(rows):
         return np.empty((0, 2), dtype=np.int64)
-    digests = np.frombuffer(b"".join(fingerprints[i].body_hash for i in rows), dtype="<u8")
+    digests = np.frombuffer(b"".join(fingerprints[int(i)].body_hash for i in rows), dtype="<u8")
     keys = digests.reshape(-1, 2)
     order = np.lexsort((rows, keys[:, 1], keys[:, 0]))
     same = np.all(keys[order][1:] == keys[order][:-1], axis=1)

@@ -191,8 +191,8 @@ def parse_json_feed(data: bytes) -> Feed:
         body = html_paragraphs(html) if html else text_paragraphs(_str(entry.get("content_text")))
         if not body:
             body = text_paragraphs(_str(entry.get("summary")))
-        authors = entry.get("authors") if isinstance(entry.get("authors"), list) else [
-            entry.get("author")]
+        found = entry.get("authors")
+        authors: list[Any] = found if isinstance(found, list) else [entry.get("author")]
         byline = ", ".join(_str(a.get("name")) for a in authors
                            if isinstance(a, dict) and _str(a.get("name")))
         url = _str(entry.get("url")) or _str(entry.get("external_url"))
@@ -297,7 +297,10 @@ def _entry_date(entry: Mapping[str, Any]) -> str | None:
         if when is not None:
             return (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).isoformat()
     stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-    return dt.datetime(*stamp[:6], tzinfo=dt.UTC).isoformat() if stamp else None
+    if not stamp:
+        return None
+    year, month, day, hour, minute, second = stamp[:6]
+    return dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.UTC).isoformat()
 
 
 def _paragraphs(detail: Mapping[str, Any]) -> list[str]:

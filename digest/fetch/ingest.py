@@ -32,7 +32,6 @@ from typing import Any
 
 from digest.config import Config, SourceSettings
 from digest.fetch.feeds import FeedError, FeedItem, item_id, parse_feed, word_count
-from digest.fetch.filters import wanted
 from digest.fetch.fulltext import (
     ExtractorUnavailable,
     extract_article,
@@ -42,6 +41,8 @@ from digest.fetch.fulltext import (
 from digest.fetch.http import FetchError, PoliteClient, Validators
 from digest.fetch.robots import RobotsRules
 from digest.fetch.validators import FetchStore, SourceState
+from digest.files import shown_path, source_files
+from digest.filters import wanted
 from digest.records import RawDocument, Skipped
 from digest.urls import web_url
 from digest.validtext import NotText, change, made_valid
@@ -202,8 +203,8 @@ class Fetcher:
         docs: list[RawDocument] = []
         skipped: list[Skipped] = []
         notes: list[Skipped] = []
-        for path in self.config.files(source):
-            shown = self.config.shown(path)
+        for path in source_files(self.config.root, source):
+            shown = shown_path(self.config.root, path)
             try:
                 size = path.stat().st_size
                 if size > self.settings.max_bytes:

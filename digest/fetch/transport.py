@@ -226,7 +226,9 @@ class GuardedTransport(httpx.BaseTransport):
     def proxy_for(self, url: httpx.URL) -> str | None:
         """The proxy URL the environment names for ``url``, or None to connect directly."""
         proxy = self.proxies.get(url.scheme) or self.proxies.get("all")
-        if not proxy or urllib.request.proxy_bypass_environment(url.host, self.proxies):
+        # proxy_bypass_environment is public in urllib.request but missing from its stubs
+        bypass = getattr(urllib.request, "proxy_bypass_environment")  # noqa: B009
+        if not proxy or bypass(url.host, self.proxies):
             return None
         return proxy if "://" in proxy else f"http://{proxy}"
 

@@ -15,6 +15,7 @@ cache) and pass it in; the result is the same as when it is computed here.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -41,10 +42,19 @@ def _canonical_order(items: Sequence[GroupItem]) -> list[int]:
         items[i].related))
 
 
+class Grouping(NamedTuple):
+    """What one grouping run finds, by item index."""
+
+    groups: list[list[int]]
+    left: np.ndarray  # candidate pairs (left < right) ...
+    right: np.ndarray
+    prob: np.ndarray  # ... and their probabilities
+    links: list[tuple[int, str, int]]  # (item, related title, item it resolved to)
+
+
 def _pairs(items: Sequence[GroupItem], weights: Weights, merge_at: float, neighbours: int,
-           guard: DateGuard | None, features: Sequence[ItemFeatures] | None,
-           ) -> tuple[list[list[int]], np.ndarray, np.ndarray, np.ndarray]:
-    """(groups, left, right, probability) over the items in their canonical order."""
+           guard: DateGuard | None, features: Sequence[ItemFeatures] | None) -> Grouping:
+    """The grouping of the items in their canonical order."""
     feats = features_of(items, features)
     links = resolve_links(items, [(f.title_key, f.lead_key) for f in feats])
     table = pair_table(items, links, neighbours, feats)
@@ -54,25 +64,27 @@ def _pairs(items: Sequence[GroupItem], weights: Weights, merge_at: float, neighb
     edges = dict(zip(zip(table.left[strong].tolist(), table.right[strong].tolist(), strict=True),
                      prob[strong].tolist(), strict=True))
     groups = average_linkage(len(items), edges, merge_at, days, guard)
-    return groups, table.left, table.right, prob
+    resolved = [(link.source, title, target) for link in links
+                for title in link.titles for target in link.targets]
+    return Grouping(groups, table.left, table.right, prob, resolved)
 
 
 def _grouping(items: Sequence[GroupItem], weights: Weights | None, merge_at: float,
               neighbours: int, guard: DateGuard | None,
-              features: Sequence[ItemFeatures] | None,
-              ) -> tuple[list[list[int]], np.ndarray, np.ndarray, np.ndarray]:
-    """(groups, left, right, probability) in the items' own indices, whatever their order."""
+              features: Sequence[ItemFeatures] | None) -> Grouping:
+    """The grouping in the items' own indices, whatever their order."""
     order = _canonical_order(items)
     given = None
     if features is not None:
         aligned = features_of(items, features)
         given = [aligned[i] for i in order]
-    groups, left, right, prob = _pairs([items[i] for i in order], weights or Weights(),
-                                       merge_at, neighbours, guard, given)
+    found = _pairs([items[i] for i in order], weights or Weights(), merge_at, neighbours, guard,
+                   given)
     back = np.asarray(order, dtype=np.int64)
-    groups = sorted(sorted(int(back[i]) for i in group) for group in groups)
-    left, right = back[left], back[right]
-    return groups, np.minimum(left, right), np.maximum(left, right), prob
+    groups = sorted(sorted(int(back[i]) for i in group) for group in found.groups)
+    left, right = back[found.left], back[found.right]
+    links = [(order[source], title, order[target]) for source, title, target in found.links]
+    return Grouping(groups, np.minimum(left, right), np.maximum(left, right), found.prob, links)
 
 
 def group_indices(items: Sequence[GroupItem], weights: Weights | None = None,
@@ -89,7 +101,8 @@ def group_indices(items: Sequence[GroupItem], weights: Weights | None = None,
     the items' :func:`item_features` (aligned with ``items``), computed if not
     given.
     """
-    groups, left, right, prob = _grouping(items, weights, merge_at, neighbours, guard, features)
+    groups, left, right, prob, _ = _grouping(items, weights, merge_at, neighbours, guard,
+                                             features)
     return groups, dict(zip(zip(left.tolist(), right.tolist(), strict=True), prob.tolist(),
                             strict=True))
 
@@ -105,12 +118,17 @@ def group_articles(items: Sequence[GroupItem],
     ties by id. Deterministic: the same items give the same topics in any
     order. ``features`` are the items' :func:`item_features` (aligned with
     ``items``), computed if not given; the topics are the same either way.
+    A topic's ``links`` are its articles' related titles that resolved to
+    other articles (:mod:`digest.group.links`), sorted: the site links them.
     """
     if not items:
         return []
-    groups, left, right, prob = _grouping(items, None, MERGE_AT, NEIGHBOURS, DateGuard(),
-                                          features)
+    groups, left, right, prob, resolved = _grouping(items, None, MERGE_AT, NEIGHBOURS,
+                                                    DateGuard(), features)
     score = centrality(len(items), groups, left, right, prob)
+    links_of: dict[int, list[tuple[str, str, str]]] = {}
+    for source, title, target in resolved:
+        links_of.setdefault(source, []).append((items[source].id, title, items[target].id))
     topics: list[Topic] = []
     for members in groups:
         order = timeline(members, items)
@@ -118,6 +136,7 @@ def group_articles(items: Sequence[GroupItem],
             id=topic_id(items[order[0]]),
             name=topic_name(members, items, score),
             article_ids=tuple(items[i].id for i in order),
+            links=tuple(sorted(link for i in members for link in links_of.get(i, ()))),
         ))
     topics.sort(key=lambda t: (-len(t.article_ids), t.id))
     return topics

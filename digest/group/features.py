@@ -15,6 +15,7 @@ import itertools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -76,7 +77,7 @@ def _packed(counts: Counter[str]) -> tuple[bytes, bytes]:
                 known[p] = _hash_memo[tokens[p]] = _digest(tokens[p])
         if len(_hash_memo) > _HASH_MEMO_MAX:
             _hash_memo.clear()
-    hashes = np.frombuffer(b"".join(known), dtype=HASH_DTYPE)
+    hashes = np.frombuffer(b"".join(cast(list[bytes], known)), dtype=HASH_DTYPE)  # all filled
     values = np.fromiter(counts.values(), dtype=COUNT_DTYPE, count=len(counts))
     order = np.argsort(hashes)  # distinct hashes: the order is unique
     return hashes[order].tobytes(), values[order].tobytes()

@@ -20,7 +20,7 @@ import bisect
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
@@ -44,8 +44,9 @@ class Link:
     ``targets`` are indices into the items: one, or a few when the title
     names several articles verbatim (wire copies sharing a headline), empty
     when unresolved; ``key`` is the normalised title (the shared key of
-    unresolved titles); ``confidence`` is 1.0 for exact matches, lower for
-    prefix and fuzzy ones.
+    unresolved titles); ``titles`` are the article's related titles with that
+    key, as it lists them (the first is the one resolved); ``confidence`` is
+    1.0 for exact matches, lower for prefix and fuzzy ones.
     """
 
     source: int
@@ -53,6 +54,7 @@ class Link:
     targets: tuple[int, ...]
     confidence: float
     how: str  # "exact", "prefix", "fuzzy" or "none"
+    titles: tuple[str, ...] = ()
 
 
 def _lead_key(text: str) -> str:
@@ -87,8 +89,8 @@ class TitleIndex:
         for key, i in keyed:
             self._keys_of[i].append(key)
         self._postings: dict[str, list[int]] = defaultdict(list)
-        for i, keys in self._keys_of.items():
-            for word in {w for key in keys for w in key.split()[:LEAD_WORDS]}:
+        for i, own in self._keys_of.items():
+            for word in {w for key in own for w in key.split()[:LEAD_WORDS]}:
                 if word not in STOP_WORDS:
                     self._postings[word].append(i)
 
@@ -159,24 +161,31 @@ def resolve_links(items: Sequence[GroupItem],
     """Every related title of every item, resolved against the items themselves.
 
     Self-links are dropped; a title is resolved once however many articles name
-    it. ``keys`` are the items' :func:`title_keys`, computed if not given.
+    it, and titles of one article with the same key make one link. ``keys`` are
+    the items' :func:`title_keys`, computed if not given.
     """
     index = TitleIndex(items, keys)
     cache: dict[str, tuple[str, tuple[int, ...], float, str]] = {}
     links: list[Link] = []
     for source, item in enumerate(items):
-        seen: set[str] = set()
+        seen: dict[str, int | None] = {}  # key -> position of its link (None: a self-link)
         for title in item.related:
             if title not in cache:
                 cache[title] = (normalize_title(title), *index.resolve(title))
             key, targets, confidence, how = cache[title]
-            if not key or key in seen:
+            if not key:
                 continue
-            seen.add(key)
+            if key in seen:
+                at = seen[key]
+                if at is not None:
+                    links[at] = replace(links[at], titles=(*links[at].titles, title))
+                continue
             targets = tuple(t for t in targets if t != source)
             if how != "none" and not targets:
-                continue  # the article names itself
-            links.append(Link(source, key, targets, confidence, how))
+                seen[key] = None  # the article names itself
+                continue
+            seen[key] = len(links)
+            links.append(Link(source, key, targets, confidence, how, (title,)))
     return links
 
 

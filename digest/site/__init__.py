@@ -1,9 +1,11 @@
 """Emit: the digest as Markdown pages and feed files for MkDocs.
 
 Page kinds each have a module (front page, topic, article, archive, tags,
-sources); :func:`render_site` returns every generated page by its source
-path and every feed file by its site path, and the MkDocs plugin adds them
-as generated files. Nothing here touches the disk or reads the clock.
+sources, build report), and each renders from one
+:class:`~digest.site.context.SiteContext` alone; :func:`render_site` makes
+that context and returns every generated page by its source path and every
+feed file by its site path, and the MkDocs plugin adds them as generated
+files. Nothing here touches the disk or reads the clock.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from digest.site import (
 from digest.site.context import SiteContext
 from digest.site.feeds import FeedWriter
 from digest.site.parts import Parts, run_parts
-from digest.text import normalize_title
 
 # Pages that belong in the navigation; every other generated page stays out of it,
 # so the nav (embedded in every page) does not grow with the archive.
@@ -34,14 +35,6 @@ NAV_PAGES = ("index.md", "topics/index.md", "archive/index.md", "sources.md")
 class Site:
     pages: dict[str, str]  # Markdown by source path relative to docs/
     files: dict[str, str]  # feed files (XML, JSON) by path relative to the site root
-
-
-def title_index(digest: Digest) -> dict[str, str]:
-    """Normalised title -> article id (the lowest id of equal titles), to link related titles."""
-    titles: dict[str, str] = {}
-    for a in sorted(digest.articles, key=lambda a: a.id):
-        titles.setdefault(normalize_title(a.title), a.id)
-    return titles
 
 
 def render_head(ctx: SiteContext) -> dict[str, str]:
@@ -55,22 +48,24 @@ def render_head(ctx: SiteContext) -> dict[str, str]:
     return pages
 
 
-def render_pages(digest: Digest, config: Config, ctx: SiteContext | None = None) -> dict[str, str]:
+def render_pages(digest: Digest, config: Config) -> dict[str, str]:
     """Every generated page's Markdown, keyed by its path relative to ``docs/``."""
-    ctx = ctx or SiteContext(digest, config)
-    return render_site(digest, config, "/", ctx=ctx, feeds=False).pages
+    return render(SiteContext(digest, config), feeds=False).pages
 
 
-def render_site(digest: Digest, config: Config, base_url: str, *, jobs: int = 1,
-                ctx: SiteContext | None = None, feeds: bool = True) -> Site:
+def render_site(digest: Digest, config: Config, base_url: str, *, jobs: int = 1) -> Site:
     """Every page and feed of the digest; ``base_url`` (the published site URL) makes the
     feeds' links absolute. The same digest and config always give the same output,
     whatever ``jobs`` (processes rendering the per-topic and per-article parts)."""
-    ctx = ctx or SiteContext(digest, config)
-    writer = FeedWriter(ctx, base_url)
-    pages = render_head(ctx)  # also fills the context's shared caches before any fork
+    return render(SiteContext(digest, config, base_url), jobs=jobs)
+
+
+def render(ctx: SiteContext, *, jobs: int = 1, feeds: bool = True) -> Site:
+    """The site of ``ctx``: its pages, and its feeds unless ``feeds`` is false."""
+    writer = FeedWriter(ctx)
+    pages = render_head(ctx)
     files = writer.site_feeds() if feeds else {}
-    parts = Parts(ctx, writer, title_index(digest))
+    parts = Parts(ctx, writer)
     kinds = [Parts.TOPIC_PAGES, Parts.ARTICLE_PAGES] + [Parts.TOPIC_FEEDS] * feeds
     for kind, out in run_parts(parts, kinds, jobs):
         (files if kind == Parts.TOPIC_FEEDS else pages).update(out)

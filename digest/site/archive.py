@@ -41,12 +41,12 @@ def render(ctx: SiteContext) -> dict[str, str]:
                 md.heading(1, ctx.month(month)),
                 f"[Archive]({relative(path, ctx.paths.archive_index)})\n"]
         for day in month_days:
-            count = md.plural(len(ctx.by_day[day]), "article")
-            body.append(f"- [{ctx.date(day)}]({relative(path, ctx.paths.day(day))}) · *{count}*")
+            size = md.plural(len(ctx.by_day[day]), "article")
+            body.append(f"- [{ctx.date(day)}]({relative(path, ctx.paths.day(day))}) · *{size}*")
         pages[path] = "\n".join(body) + "\n"
-        count = sum(len(ctx.by_day[d]) for d in month_days)
+        total = sum(len(ctx.by_day[d]) for d in month_days)
         index.append(f"- [{ctx.month(month)}]({relative(ctx.paths.archive_index, path)})"
-                     f" · *{md.plural(count, 'article')}*")
+                     f" · *{md.plural(total, 'article')}*")
     index.append("")
     if ctx.tags:
         tags = relative(ctx.paths.archive_index, ctx.paths.tags_index)

@@ -7,7 +7,6 @@ from digest.site import markdown as md
 from digest.site.context import SiteContext
 from digest.site.dates import parse_day
 from digest.site.paths import relative
-from digest.text import normalize_title
 from digest.urls import web_url
 
 
@@ -24,17 +23,19 @@ def brief_markdown(article: Article) -> str:
     return "\n".join(out)
 
 
-def render(ctx: SiteContext, article: Article, title_index: dict[str, str]) -> str:
-    """Markdown for ``article``; ``title_index`` maps normalised titles to article ids.
+def render(ctx: SiteContext, article: Article) -> str:
+    """Markdown for ``article``.
 
-    Only the title, the line of facts and the summary are searched; the text,
-    pictures and lists below are left out of the search index.
+    Its related titles link the articles grouping resolved them to (each article
+    once), and stay plain text where it resolved them to none. Only the title,
+    the line of facts and the summary are searched; the text, pictures and
+    lists below are left out of the search index.
     """
     page = ctx.paths.article(article.id)
     topic = ctx.topic_of(article)
     out = [md.front_matter(
         title=article.title or "Untitled", description=ctx.one_line(article),
-        date=article.date[:10] if parse_day(article.date) else None,
+        date=article.date[:10] if article.date and parse_day(article.date) else None,
         og_type="article",
         feeds=ctx.paths.feed_folder(topic.id) if topic else None)]
     out.append(md.heading(1, article.title or "Untitled"))
@@ -70,12 +71,15 @@ def render(ctx: SiteContext, article: Article, title_index: dict[str, str]) -> s
         out.append("")
     if article.related:
         out.append(md.heading(2, "Related articles", searched=False))
+        listed: set[str] = set()
         for title in article.related:
-            target = title_index.get(normalize_title(title))
-            if target and target != article.id and ctx.paths.has_article(target):
-                out.append(f"- {ctx.article_link(page, ctx.articles[target])}")
-            else:
+            targets = ctx.related_articles(article, title)
+            if not targets:
                 out.append(f"- {md.text(title)}")
+            for target in targets:
+                if target.id not in listed:
+                    listed.add(target.id)
+                    out.append(f"- {ctx.article_link(page, target)}")
         out.append("")
     if article.also_in:
         out.append(md.heading(2, "Also reported by", searched=False))

@@ -1,11 +1,16 @@
-"""What every page kind reads: the digest, where pages live, how to show dates, tags."""
+"""The one input of every page renderer: the digest, the config, and all derived from them.
+
+A :class:`SiteContext` derives everything when it is made (paths, indexes by
+id, days, tags, the related links grouping resolved, the feeds' base URL) and
+is only read afterwards, so each page kind does no corpus-wide work of its own
+and forked rendering workers inherit it complete.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Container
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from digest.config import Config
 from digest.records import Article, Digest, Topic
@@ -13,6 +18,7 @@ from digest.site import markdown as md
 from digest.site.dates import format_day, format_moment, format_month, parse_day
 from digest.site.paths import SitePaths, relative
 from digest.site.tags import Tag, build_tags
+from digest.urls import web_url
 
 
 def format_date(date: str | None, locale: str = "en") -> str:
@@ -27,22 +33,50 @@ def by_date_desc(articles: list[Article]) -> list[Article]:
 
 @dataclass
 class SiteContext:
+    """What the pages of one digest are made from; ``base_url`` is the published site's URL
+    (feeds link absolutely from it; one that is not an http(s) URL gives the site root, "/")."""
+
     digest: Digest
     config: Config
+    base_url: str = "/"
     paths: SitePaths = field(init=False)
+    locale: str = field(init=False)
+    built_label: str = field(init=False)  # when the digest was built, in the site's locale
+    articles: dict[str, Article] = field(init=False)
+    topics: dict[str, Topic] = field(init=False)
+    # article id -> each of its related titles -> the articles grouping resolved it to
+    related: dict[str, dict[str, tuple[str, ...]]] = field(init=False)
+    source_labels: dict[str, str] = field(init=False)
+    by_day: dict[str, list[Article]] = field(init=False)  # dated articles, newest day first
+    window: list[str] = field(init=False)  # the latest ``site.days`` days with articles
+    tags: list[Tag] = field(init=False)  # every tag, most articles first
+    _tags_of: dict[str, list[Tag]] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.paths = SitePaths(self.digest.articles, self.digest.topics)
-
-    @property
-    def locale(self) -> str:
-        return self.config.site.locale or self.config.site.language or "en"
-
-    @cached_property
-    def built_label(self) -> str:
-        """When the digest was built, in the site's locale and time zone."""
-        stamp = self.digest.built
-        return format_moment(stamp, self.locale, self.config.site.timezone) if stamp else ""
+        digest, site = self.digest, self.config.site
+        base = web_url(self.base_url) or "/"
+        self.base_url = base if base.endswith("/") else base + "/"
+        self.paths = SitePaths(digest.articles, digest.topics)
+        self.locale = site.locale or site.language or "en"
+        self.built_label = (format_moment(digest.built, self.locale, site.timezone)
+                            if digest.built else "")
+        self.articles = {a.id: a for a in digest.articles}
+        self.topics = {t.id: t for t in digest.topics}
+        related: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for topic in digest.topics:
+            for article_id, title, target in topic.links:
+                if target in self.articles and target != article_id:
+                    related[article_id][title].append(target)
+        self.related = {a: {title: tuple(targets) for title, targets in titles.items()}
+                        for a, titles in related.items()}
+        self.source_labels = {s.name: s.label for s in self.config.sources}
+        days: dict[str, list[Article]] = defaultdict(list)
+        for a in digest.articles:
+            if a.date and parse_day(a.date):
+                days[a.date[:10]].append(a)
+        self.by_day = dict(sorted(days.items(), reverse=True))
+        self.window = list(self.by_day)[:max(1, site.days)]
+        self.tags, self._tags_of = build_tags(digest.articles)
 
     def date(self, value: str | None) -> str:
         """An ISO date in the site's locale."""
@@ -52,50 +86,22 @@ class SiteContext:
         """``YYYY-MM`` as "March 2026" in the site's locale."""
         return format_month(month, self.locale)
 
-    @cached_property
-    def articles(self) -> dict[str, Article]:
-        return {a.id: a for a in self.digest.articles}
-
-    @cached_property
-    def topics(self) -> dict[str, Topic]:
-        return {t.id: t for t in self.digest.topics}
-
-    @cached_property
-    def source_labels(self) -> dict[str, str]:
-        return {s.name: s.label for s in self.config.sources}
-
-    @cached_property
-    def by_day(self) -> dict[str, list[Article]]:
-        """Dated articles by ISO day, newest day first (only real calendar days)."""
-        days: dict[str, list[Article]] = defaultdict(list)
-        for a in self.digest.articles:
-            if a.date and parse_day(a.date):
-                days[a.date[:10]].append(a)
-        return dict(sorted(days.items(), reverse=True))
-
-    @cached_property
-    def latest_day(self) -> str | None:
-        return next(iter(self.by_day), None)
-
-    @cached_property
-    def window(self) -> list[str]:
-        """The latest ``site.days`` days that have articles, newest first."""
-        return list(self.by_day)[:max(1, self.config.site.days)]
-
-    @cached_property
-    def _tags(self) -> tuple[list[Tag], dict[str, list[Tag]]]:
-        return build_tags(self.digest.articles)
-
-    @property
-    def tags(self) -> list[Tag]:
-        """Every tag, most articles first."""
-        return self._tags[0]
-
     def tags_of(self, article: Article) -> list[Tag]:
-        return self._tags[1].get(article.id, [])
+        return self._tags_of.get(article.id, [])
 
     def source_label(self, source: str) -> str:
         return self.source_labels.get(source, source)
+
+    def topic_of(self, article: Article) -> Topic | None:
+        return self.topics.get(article.topic) if article.topic else None
+
+    def topic_articles(self, topic: Topic) -> list[Article]:
+        """The topic's articles in timeline order (oldest first)."""
+        return [self.articles[i] for i in topic.article_ids if i in self.articles]
+
+    def related_articles(self, article: Article, title: str) -> list[Article]:
+        """The articles one of ``article``'s related titles was resolved to when grouping."""
+        return [self.articles[i] for i in self.related.get(article.id, {}).get(title, ())]
 
     def article_link(self, from_page: str, article: Article) -> str:
         target = relative(from_page, self.paths.article(article.id))
@@ -103,9 +109,6 @@ class SiteContext:
 
     def topic_link(self, from_page: str, topic: Topic) -> str:
         return md.link(topic.name, relative(from_page, self.paths.topic(topic.id)))
-
-    def topic_of(self, article: Article) -> Topic | None:
-        return self.topics.get(article.topic) if article.topic else None
 
     def one_line(self, article: Article) -> str:
         """The article's first summary sentence (or standfirst), for lists."""

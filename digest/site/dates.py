@@ -1,4 +1,4 @@
-"""Dates as the site's readers expect them, and a build time that does not read the clock.
+"""Dates as the site's readers expect them.
 
 Article dates are calendar days (``YYYY-MM-DD``); they are shown in the
 site's locale (``site.locale`` in feeds.yaml, else ``site.language``). The
@@ -8,16 +8,12 @@ build time is shown in the site's time zone (``site.timezone``).
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Iterable
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_date
 from babel.dates import format_datetime as babel_datetime
-
-EPOCH_ENV = "SOURCE_DATE_EPOCH"  # https://reproducible-builds.org/specs/source-date-epoch/
 
 
 @lru_cache(maxsize=16)
@@ -69,16 +65,3 @@ def format_moment(stamp: str, locale: str = "en", timezone: str = "UTC") -> str:
     local = moment.astimezone(ZoneInfo(timezone))
     return babel_datetime(local, format="d MMMM y, HH:mm zzz", locale=locale_of(locale))
 
-
-def build_stamp(dates: Iterable[str | None], environ: dict[str, str] | None = None) -> str:
-    """The build time shown on the site: ``SOURCE_DATE_EPOCH`` when set, otherwise midnight
-    UTC of the latest article date, otherwise the Unix epoch. Never the clock, so two
-    builds of the same inputs print the same time."""
-    env = os.environ if environ is None else environ
-    epoch = env.get(EPOCH_ENV, "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).isoformat(timespec="seconds")
-    days = [d for d in (parse_day(v) for v in dates) if d]
-    latest = max(days, default=dt.date(1970, 1, 1))
-    return dt.datetime(latest.year, latest.month, latest.day, tzinfo=dt.UTC).isoformat(
-        timespec="seconds")

@@ -21,11 +21,9 @@ from digest.records import Article, Topic
 from digest.site.article_page import brief_markdown
 from digest.site.context import SiteContext, by_date_desc
 from digest.site.dates import parse_day
-from digest.site.paths import url_of
-from digest.site.topic_page import topic_articles
+from digest.site.paths import FEED_FILES, url_of
 from digest.urls import web_url
 
-FEED_FILES = {"Atom": "atom.xml", "RSS": "rss.xml", "JSON Feed": "feed.json"}
 MAX_ENTRIES = 50  # newest articles in the whole digest's feeds
 MAX_TOPIC_ENTRIES = 20  # newest articles in each topic's feeds
 # characters XML 1.0 cannot carry at all (lxml refuses them)
@@ -71,13 +69,10 @@ def _moment(date: str | None, fallback: str) -> dt.datetime:
 
 
 class FeedWriter:
-    """Writes the feeds of one digest; ``base`` is the site's absolute URL ending in "/"
-    (a base that is not an http(s) URL gives links from the site root, "/")."""
+    """Writes the feeds of one digest, linking from the context's ``base_url``."""
 
-    def __init__(self, ctx: SiteContext, base: str) -> None:
+    def __init__(self, ctx: SiteContext) -> None:
         self.ctx = ctx
-        base = web_url(base) or "/"
-        self.base = base if base.endswith("/") else base + "/"
         self.built = ctx.digest.built or "1970-01-01T00:00:00+00:00"
         self._html: dict[str, str] = {}  # an article is in several feeds: render it once
 
@@ -88,7 +83,7 @@ class FeedWriter:
 
     def url(self, path: str) -> str:
         """The absolute URL of a page (by its source path) or of a file."""
-        return self.base + (url_of(path) if path.endswith(".md") else path)
+        return self.ctx.base_url + (url_of(path) if path.endswith(".md") else path)
 
     def site_feeds(self) -> dict[str, str]:
         """The whole digest's feeds: its newest articles."""
@@ -103,7 +98,7 @@ class FeedWriter:
         files: dict[str, str] = {}
         for topic in topics:
             folder = ctx.paths.feed_folder(topic.id)
-            newest = by_date_desc(topic_articles(ctx, topic))[:MAX_TOPIC_ENTRIES]
+            newest = by_date_desc(ctx.topic_articles(topic))[:MAX_TOPIC_ENTRIES]
             summary = topic.summary[0].text if topic.summary else topic.name
             files.update(self.feeds(folder, f"{topic.name} · {ctx.config.site.title}", summary,
                                     ctx.paths.topic(topic.id), newest))

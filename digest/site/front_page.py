@@ -6,7 +6,7 @@ from digest.records import Topic
 from digest.site import markdown as md
 from digest.site.context import SiteContext, by_date_desc
 from digest.site.paths import relative
-from digest.site.topic_page import feed_links, summary_lines, topic_articles
+from digest.site.topic_page import feed_links, summary_lines
 
 MAX_TOPICS = 25  # topics in full on the front page; the rest are one line under "More"
 PER_TOPIC = 6  # fresh articles listed under each topic; the topic page has the rest
@@ -19,7 +19,7 @@ def rank_topics(ctx: SiteContext, days: list[str]) -> list[tuple[Topic, int]]:
     window = set(days)
     ranked = []
     for topic in ctx.digest.topics:
-        articles = topic_articles(ctx, topic)
+        articles = ctx.topic_articles(topic)
         fresh = sum(1 for a in articles if a.date in window)
         latest = max((a.date or "" for a in articles), default="")
         ranked.append((topic, fresh, len(articles), latest))
@@ -57,7 +57,7 @@ def render(ctx: SiteContext) -> str:
         out.extend(summary_lines(ctx, page, topic))
         out.append("")
         said = {s.text for s in topic.summary}
-        fresh = [a for a in by_date_desc(topic_articles(ctx, topic)) if a.date in window]
+        fresh = [a for a in by_date_desc(ctx.topic_articles(topic)) if a.date in window]
         out.extend(ctx.article_item(page, a, skip_lines=said, with_date=len(days) > 1)
                    for a in fresh[:PER_TOPIC])
         if len(fresh) > PER_TOPIC:
@@ -72,7 +72,7 @@ def render(ctx: SiteContext) -> str:
     if earlier:
         out.append("## Earlier\n")
         for topic in earlier:
-            latest = max((a.date for a in topic_articles(ctx, topic) if a.date), default=None)
+            latest = max((a.date for a in ctx.topic_articles(topic) if a.date), default=None)
             out.append(f"- {ctx.topic_link(page, topic)} · *{ctx.date(latest)}*")
         out.append("")
     out.append(feed_links(ctx, page, "", "Follow the digest") + "\n")

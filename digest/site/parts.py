@@ -33,8 +33,8 @@ class Parts:
     ARTICLE_PAGES = "article pages"
     TOPIC_FEEDS = "topic feeds"
 
-    def __init__(self, ctx: SiteContext, writer: FeedWriter, titles: dict[str, str]) -> None:
-        self.ctx, self.writer, self.titles = ctx, writer, titles
+    def __init__(self, ctx: SiteContext, writer: FeedWriter) -> None:
+        self.ctx, self.writer = ctx, writer
 
     def size(self, kind: str) -> int:
         digest = self.ctx.digest
@@ -51,7 +51,7 @@ class Parts:
                 out.update(topic_page.render(ctx, topic))
             return out
         for article in ctx.digest.articles[start:stop]:
-            out[ctx.paths.article(article.id)] = article_page.render(ctx, article, self.titles)
+            out[ctx.paths.article(article.id)] = article_page.render(ctx, article)
         return out
 
 

@@ -14,6 +14,7 @@ from unidecode import unidecode
 
 from digest.records import Article, Topic
 
+FEED_FILES = {"Atom": "atom.xml", "RSS": "rss.xml", "JSON Feed": "feed.json"}  # in a feed folder
 SLUG_MAX = 70  # characters; long enough to read, short enough for any file system
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -78,9 +79,6 @@ class SitePaths:
 
     def article(self, article_id: str) -> str:
         return self._articles[article_id]
-
-    def has_article(self, article_id: str) -> bool:
-        return article_id in self._articles
 
     def topic(self, topic_id: str, page: int = 1) -> str:
         """The topic's first page, or its ``page``-th page of older articles."""

@@ -17,9 +17,9 @@ from collections.abc import Callable, Sequence
 from digest.records import Skipped
 from digest.site import markdown as md
 from digest.site.context import SiteContext
+from digest.site.origins import OTHER, source_finder
 
 EXAMPLES = 3  # inputs named on the line of a reason several inputs share
-OTHER = "Other inputs"  # heading for entries no source of feeds.yaml claims
 
 
 def summary(ctx: SiteContext) -> str:
@@ -35,7 +35,7 @@ def summary(ctx: SiteContext) -> str:
 def render(ctx: SiteContext) -> str:
     d = ctx.digest
     built = ctx.built_label or "Unknown"
-    source_of = _source_finder(ctx)
+    source_of = source_finder(ctx.config.sources, (*d.articles, *d.duplicates))
     labels = [s.label for s in ctx.config.sources]
     out = [md.front_matter(title="Build report", search={"exclude": True},
                            built=ctx.built_label),
@@ -71,24 +71,6 @@ def grouped(entries: Sequence[Skipped], source_of: Callable[[str], str],
             out.append(f"- {md.text(reason)}: {len(origins):,} inputs, {named}{more}")
         out.append("")
     return out
-
-
-def _source_finder(ctx: SiteContext) -> Callable[[str], str]:
-    """The label of the source an entry's origin belongs to: the source of the article made
-    from it, else the source whose URL, path or place in feeds.yaml it matches, else
-    :data:`OTHER`."""
-    from digest.site.sources_page import belongs  # not at the top: that module imports this
-
-    sources = ctx.config.sources
-    labels = {s.name: s.label for s in sources}
-    made = {a.origin: a.source for a in (*ctx.digest.articles, *ctx.digest.duplicates)}
-
-    def source_of(origin: str) -> str:
-        if made.get(origin) in labels:
-            return labels[made[origin]]
-        return next((s.label for s in sources if belongs(origin, s)), OTHER)
-
-    return source_of
 
 
 def _code(origin: str) -> str:

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from fnmatch import fnmatch
 
-from digest.config import FEED_TYPES, SourceSettings
+from digest.config import FEED_TYPES
 from digest.site import markdown as md
 from digest.site import report_page
 from digest.site.context import SiteContext
+from digest.site.origins import belongs
 from digest.site.paths import relative
-
-_LINE = re.compile(r":\d+(:\d+)?$")  # "wire.jsonl:12", "feeds.yaml:12:5"
-
-
-def belongs(origin: str, source: SourceSettings) -> bool:
-    """Whether a skipped input's origin (a path, "file:line", a URL, or the source's own
-    place in feeds.yaml) is one of ``source``'s inputs."""
-    if origin == source.where or (source.url and origin.startswith(source.url)):
-        return True
-    return bool(source.path) and fnmatch(_LINE.sub("", origin), source.path)
 
 
 def render(ctx: SiteContext) -> str:

@@ -11,10 +11,10 @@ from collections.abc import Callable
 from functools import partial
 from itertools import groupby
 
-from digest.records import Article, Topic
+from digest.records import Topic
 from digest.site import markdown as md
 from digest.site.context import SiteContext, by_date_desc
-from digest.site.paths import relative
+from digest.site.paths import FEED_FILES, relative
 
 PAGE_SIZE = 50  # timeline entries on one topic page
 INDEX_PAGE_SIZE = 200  # topics on one page of the topic index
@@ -33,14 +33,8 @@ def summary_lines(ctx: SiteContext, from_page: str, topic: Topic) -> list[str]:
     return [f"> {' '.join(parts)}"] if parts else []
 
 
-def topic_articles(ctx: SiteContext, topic: Topic) -> list[Article]:
-    return [ctx.articles[i] for i in topic.article_ids if i in ctx.articles]
-
-
 def feed_links(ctx: SiteContext, from_page: str, folder: str, label: str) -> str:
     """"Follow ...: Atom · RSS · JSON Feed", linking the feeds in ``folder``."""
-    from digest.site.feeds import FEED_FILES  # feeds import page kinds, not the reverse
-
     links = [f"[{name}]({relative(from_page, folder + file)})"
              for name, file in FEED_FILES.items()]
     return f"{md.text(label)}: " + " · ".join(links)
@@ -63,7 +57,7 @@ def pager(path_of: Callable[[int], str], page_no: int, pages: int,
 def render(ctx: SiteContext, topic: Topic) -> dict[str, str]:
     """Every page of ``topic``, keyed by source path: the first holds the summary and the
     newest PAGE_SIZE articles, later pages older ones."""
-    articles = by_date_desc(topic_articles(ctx, topic))
+    articles = by_date_desc(ctx.topic_articles(topic))
     dates = sorted(a.date for a in articles if a.date)
     span = (ctx.date(dates[0]) if dates and dates[0] == dates[-1] else
             f"{ctx.date(dates[0])} – {ctx.date(dates[-1])}" if dates else "Undated")
@@ -117,7 +111,7 @@ def render_index(ctx: SiteContext) -> dict[str, str]:
                     "Smaller topics →") if len(chunks) > 1 else ""
         out.append(nav)
         for topic in chunk:
-            articles = topic_articles(ctx, topic)
+            articles = ctx.topic_articles(topic)
             latest = max((a.date for a in articles if a.date), default=None)
             out.append(f"- {ctx.topic_link(page, topic)} · "
                        f"*{md.plural(len(articles), 'article')}, latest {ctx.date(latest)}*")

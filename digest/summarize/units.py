@@ -140,7 +140,7 @@ def make_units(sentences: list[str], min_words: int = MIN_WORDS,
     from the one before; when given, a sentence followed on its own line by
     a photo credit ("... in Washington. Picture: REUTERS/...") is a caption.
     """
-    units = []
+    units: list[Unit] = []
     for i, sentence in enumerate(sentences):
         tokens = words(sentence)
         kind = _kind(sentence, len(tokens), min_words)

@@ -1,4 +1,9 @@
-"""Per-source keyword filters (``include`` / ``exclude`` in feeds.yaml)."""
+"""Per-source keyword filters (``include`` / ``exclude`` in feeds.yaml), for every source type.
+
+Words and phrases match whole and in any case; a document keeps or loses its
+place by what :func:`searchable_text` gives. Plain text only: importing this
+loads nothing from the web side.
+"""
 
 from __future__ import annotations
 

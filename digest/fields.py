@@ -1,0 +1,41 @@
+"""Structured records (JSON Lines, feed items) read as the cleaner's output.
+
+A source that delivers fields instead of a scraped page (a ``jsonl`` source, a
+feed) and the stage commands reading JSON Lines on stdin go through one
+conversion, :func:`from_fields`: ``title``, ``standfirst``, ``byline``,
+``agency`` and ``dateline`` as stripped strings, ``date`` as the YYYY-MM-DD it
+starts with (else none), ``body`` as its non-blank strings (else ``text`` split
+on blank lines), ``related`` and ``popular`` as their non-blank strings. A value
+of another type counts as absent; nothing raises.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from digest.records import Cleaned
+from digest.text import paragraphs
+
+_ISO_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
+
+
+def from_fields(fields: Mapping[str, Any]) -> Cleaned:
+    """A structured record as the cleaner's output."""
+    def string(key: str) -> str:
+        value = fields.get(key)
+        return value.strip() if isinstance(value, str) else ""
+
+    def strings(key: str) -> tuple[str, ...]:
+        value = fields.get(key)
+        if not isinstance(value, list):
+            return ()
+        return tuple(v.strip() for v in value if isinstance(v, str) and v.strip())
+
+    body = strings("body") or tuple(paragraphs(string("text")))
+    date_match = _ISO_DATE.match(string("date"))
+    return Cleaned(title=string("title"), standfirst=string("standfirst"),
+                   date=date_match.group(1) if date_match else None, byline=string("byline"),
+                   agency=string("agency"), dateline=string("dateline"), body=body,
+                   related=strings("related"), popular=strings("popular"))

@@ -1,0 +1,112 @@
+"""Per-article work: clean, summarise and fingerprint one document, over many processes.
+
+:func:`process` is pure and never raises for a document, so it can run in any
+process and its result can be cached by the document's content.
+:func:`map_documents` runs it over documents in order, on a process pool whose
+workers die with the build (:func:`~digest.workers.die_with_parent`), or in this
+process when there are too few documents for a pool to pay; the results do not
+depend on where they ran.
+"""
+
+from __future__ import annotations
+
+import functools
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass
+
+from digest.clean import clean_text
+from digest.dedupe import fingerprint
+from digest.fields import from_fields
+from digest.records import Article, Cleaned, RawDocument
+from digest.summarize import summarize
+from digest.workers import die_with_parent
+
+SERIAL_BELOW = 24  # documents; fewer than this run in-process (a pool costs more than it saves)
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass(frozen=True)
+class Processed:
+    """The per-article results: what the cache keeps for one document."""
+
+    article: Article | None
+    fingerprint: bytes = b""
+    problem: str = ""  # why the document gave no article
+
+
+def clean_document(doc: RawDocument, furniture: frozenset[str] = frozenset()) -> Cleaned:
+    """Clean one document: scraped text through the cleaner, structured fields as given."""
+    if doc.text:
+        return clean_text(doc.text, furniture)
+    return from_fields(doc.fields)
+
+
+def process(doc: RawDocument, furniture: frozenset[str], sentences: int) -> Processed:
+    """Clean, summarise and fingerprint one document. Pure; safe to run in any process.
+
+    Never raises for a document: one that defeats a stage (a bug, met on input nobody
+    foresaw) gives no article and a problem naming the error, which the build report
+    lists under that document, and the build goes on.
+    """
+    try:
+        return _process(doc, furniture, sentences)
+    except ImportError:
+        raise  # a broken install, not a bad document: the door says it once
+    except Exception as exc:  # reported per document, never swallowed
+        error = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+        return Processed(None, problem=f"could not be processed ({error}); please report this")
+
+
+def _process(doc: RawDocument, furniture: frozenset[str], sentences: int) -> Processed:
+    cleaned = clean_document(doc, furniture)
+    if not cleaned.body:
+        return Processed(None, problem="no article text recognised")
+    url = doc.fields.get("url")
+    article = Article(doc.id, doc.source, doc.origin, cleaned,
+                      url=url if isinstance(url, str) else None, priority=doc.priority,
+                      summary=tuple(summarize(cleaned.text, sentences)),
+                      title=cleaned.title or "Untitled")
+    return Processed(article, fingerprint(cleaned.body).to_bytes())
+
+
+def _process_many(batch: Sequence[tuple[RawDocument, frozenset[str]]],
+                  sentences: int) -> list[Processed]:
+    return [process(doc, furniture, sentences) for doc, furniture in batch]
+
+
+def map_documents(docs: Sequence[RawDocument], furniture: Mapping[str, frozenset[str]],
+                  sentences: int, executor: Executor | None = None,
+                  jobs: int | None = None, progress: Progress | None = None) -> list[Processed]:
+    """:func:`process` over ``docs``, in order, on an executor (a process pool by default).
+
+    The result does not depend on the executor or the number of jobs.
+    """
+    work = [(doc, furniture.get(doc.source, frozenset())) for doc in docs]
+    run = functools.partial(_process_many, sentences=sentences)
+    jobs = jobs or os.cpu_count() or 1
+    serial = executor is None and (jobs == 1 or len(work) < SERIAL_BELOW)
+    size = 1 if serial else max(1, min(64, len(work) // (jobs * 4) or 1))
+    batches = [work[i:i + size] for i in range(0, len(work), size)]
+    out: list[Processed] = []
+
+    def collect(parts: Iterable[list[Processed]]) -> list[Processed]:
+        for part in parts:
+            out.extend(part)
+            if progress:
+                progress("clean+summarize", len(out), len(work))
+        return out
+
+    if serial:
+        return collect(map(run, batches))
+    if executor is not None:
+        return collect(executor.map(run, batches))
+    context = multiprocessing.get_context()
+    # workers die with the build (a fork server's children: with the fork server)
+    parent = None if context.get_start_method() == "forkserver" else os.getpid()
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=die_with_parent,
+                             initargs=(parent,)) as pool:
+        return collect(pool.map(run, batches))
