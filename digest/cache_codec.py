@@ -129,7 +129,8 @@ class Codec:
         names = self.fields[cls]
         if len(body) != len(names) + 1:
             raise Undecodable(f"{body[0]}: {len(body) - 1} fields, expected {len(names)}")
-        return cls(*[v if type(v) is str else self._value(v) for v in body[1:]])
+        return cls(**{name: v if type(v) is str else self._value(v)  # by name: some take
+                      for name, v in zip(names, body[1:], strict=True)})  # keywords only
 
     def _key(self, plain: Any) -> Any:
         """A value fit to be a dict key or set member."""

@@ -11,7 +11,7 @@ import json
 import logging
 import os
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from pathlib import Path
@@ -21,6 +21,7 @@ import click
 
 from digest.config import FEEDS_ENV, ConfigError
 from digest.fields import from_fields
+from digest.validtext import NotText, change, valid_value
 
 log = logging.getLogger("digest")
 
@@ -34,8 +35,19 @@ def read_jsonl(stream: TextIO) -> Iterator[dict[str, Any]]:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             raise click.ClickException(f"<stdin>:{number}: not valid JSON ({exc.msg})") from None
+        except (ValueError, RecursionError) as exc:  # a 5,000-digit number, [[[[...]]]]
+            raise click.ClickException(f"<stdin>:{number}: not usable JSON"
+                                       f" ({type(exc).__name__})") from None
         if not isinstance(obj, dict):
             raise click.ClickException(f"<stdin>:{number}: expected a JSON object")
+        repairs: Counter[str] = Counter()
+        try:
+            obj = valid_value(obj, repairs)
+        except NotText as exc:
+            raise click.ClickException(f"<stdin>:{number}: {exc}") from None
+        if repairs:
+            click.echo(f"<stdin>:{number}: "
+                       + "; ".join(change(k, n) for k, n in sorted(repairs.items())), err=True)
         yield obj
 
 

@@ -92,6 +92,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     _run: _Run | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self._release()  # a build that ended without on_post_build or on_build_error
         self._run, self.result = None, None
         base_dir = Path(config.config_file_path or ".").resolve().parent
         path = base_dir / (os.environ.get(FEEDS_ENV) or self.config.feeds)

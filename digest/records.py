@@ -93,9 +93,12 @@ class Article:
 
     def __init__(self, id: str, source: str, origin: str,
                  cleaned: Cleaned = Cleaned(),  # noqa: B008 - frozen
-                 url: str | None = None, priority: int = 0, summary: tuple[str, ...] = (),
+                 *, url: str | None = None, priority: int = 0, summary: tuple[str, ...] = (),
                  duplicate_of: str | None = None, also_in: tuple[Copy, ...] = (),
                  topic: str | None = None, **cleaned_fields: Any) -> None:
+        if not isinstance(cleaned, Cleaned):  # Article(id, source, origin, "Title") was the
+            raise TypeError(f"Article's fourth argument is a Cleaned, not {type(cleaned).__name__}"
+                            "; give the cleaner's fields by name (title=...)")  # old order
         if cleaned_fields:  # Cleaned's own fields by name (TypeError for any other name)
             cleaned = dataclasses.replace(cleaned, **cleaned_fields)
         for name, value in (("id", id), ("source", source), ("origin", origin),
@@ -228,7 +231,12 @@ class BuildSummary:
 
 
 def to_json(record: Any) -> Any:
-    """A record (or tuple/list of records) as plain JSON-ready values."""
+    """A record (or tuple/list of records) as plain JSON-ready values; an
+    :class:`Article` flat, its cleaner's fields beside its own, as it always was."""
+    if isinstance(record, Article):
+        own = {f.name: to_json(getattr(record, f.name)) for f in dataclasses.fields(record)}
+        cleaned = own.pop("cleaned")
+        return {**{k: own.pop(k) for k in ("id", "source", "origin")}, **cleaned, **own}
     if dataclasses.is_dataclass(record) and not isinstance(record, type):
         return {f.name: to_json(getattr(record, f.name)) for f in dataclasses.fields(record)}
     if isinstance(record, (tuple, list)):

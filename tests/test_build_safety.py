@@ -265,3 +265,30 @@ def test_each_build_of_one_plugin_instance_starts_clean(tmp_path: Path,
     assert plain is not reusing and plain.reused == () and plain.pages_reused == 0
     assert plain.page_keys == first.page_keys and plain.summary == first.summary
     assert tree_hash(tmp_path / "third") == tree_hash(tmp_path / "first")
+
+
+def test_a_build_cut_short_gives_its_locks_back_at_the_next_build(tmp_path: Path) -> None:
+    """A build stopped between on_pre_build and its end without on_post_build or
+    on_build_error (Ctrl-C under ``digest serve``): the next build of that plugin instance
+    lets the first one's locks go, so another process may build the site again."""
+    from mkdocs.config import load_config
+
+    from digest import lock
+
+    (tmp_path / "feeds.yaml").write_text(
+        "sources:\n  - {name: pages, type: text, path: pages/*.txt}\n", "utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: x\ntheme: {name: material}\nplugins: [{digest: {jobs: 1}}]\n", "utf-8")
+    (tmp_path / "docs").mkdir()
+    cfg = load_config(str(tmp_path / "mkdocs.yml"))
+    plugin = cfg.plugins["digest"]
+    site_lock = lock.lock_file(Path(cfg.site_dir).resolve())
+    plugin.on_config(cfg)
+    plugin.on_pre_build(config=cfg)
+    assert site_lock in lock._held  # this process holds the site's lock
+    # what an exception's traceback does: keep the cut-short build's state alive (otherwise
+    # dropping it would close its lock context by garbage collection, and hide the bug)
+    cut_short = plugin._run
+    plugin.on_config(cfg)  # the next build starts; the cut-short one never ended
+    assert site_lock not in lock._held and not site_lock.exists()
+    assert cut_short is not plugin._run

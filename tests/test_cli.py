@@ -61,3 +61,18 @@ def test_bad_json_line_is_named() -> None:
                             timeout=60)
     assert result.returncode != 0
     assert "<stdin>:2: not valid JSON" in result.stderr
+
+
+def test_stage_input_is_made_valid_text_and_the_changes_are_said() -> None:
+    """A lone surrogate, ESC and NUL in a stage's JSON Lines input: the output is valid
+    UTF-8 without them, and stderr names the line and what was changed."""
+    record = {"id": "a", "title": "Ferry\ud800 delayed\u001b[31m", "date": "2026-03-04",
+              "body": ["The ferry was delayed by the storm.\u0000", "Crews waited."]}
+    result = subprocess.run([sys.executable, "-m", "digest", "summarize", "-n", "1"],
+                            input=json.dumps(record) + "\n", cwd=ROOT, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["title"] == "Ferry\ufffd delayed"
+    assert not any(c in result.stdout for c in "\x00\x1b") and "\\u0000" not in result.stdout
+    assert "<stdin>:1:" in result.stderr and "lone surrogates" in result.stderr

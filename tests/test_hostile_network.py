@@ -293,6 +293,29 @@ def test_through_a_proxy_the_target_is_checked_and_the_proxy_is_not(
     assert [h.path for h in server.log] == [target]
 
 
+def test_through_a_proxy_a_target_with_any_refused_address_is_refused(
+        server: FeedServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The proxy resolves the name again and may pick any address it has: a target with one
+    allowed and one refused address never reaches the proxy. (The resolver is stubbed: no
+    lookup is made, and the proxy is the loopback test server.)"""
+    import digest.fetch.transport as transport
+
+    for name in ("HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    monkeypatch.setenv("HTTP_PROXY", server.base)
+    answers = {"mixed.test": ["127.0.0.1", "127.0.0.2"], "allowed.test": ["127.0.0.1"]}
+    monkeypatch.setattr(transport, "resolve",  # an address (the proxy) stands for itself
+                        lambda host, port, timeout: answers.get(host, [host]))
+    server.routes["http://allowed.test:9/feed.xml"] = lambda h: Reply(200, b"<rss/>")
+    settings = FetchSettings(host_interval=0, retries=0, allow_private_hosts=("127.0.0.1:9",))
+    with PoliteClient(settings) as client:
+        with pytest.raises(RefusedFetch, match="127.0.0.2"):
+            client.get("http://mixed.test:9/feed.xml")
+        assert client.get("http://allowed.test:9/feed.xml").body == b"<rss/>"
+    assert [h.path for h in server.log] == ["http://allowed.test:9/feed.xml"]
+
+
 # --- one deadline for the whole request ------------------------------------------------------
 
 def slow_answer(path: str, send: object) -> None:

@@ -8,11 +8,13 @@ import datetime as dt
 import inspect
 import pickle
 
+import pytest
+
 from digest.cache_codec import Codec
 from digest.clean.dates import is_plausible
 from digest.fields import from_fields
 from digest.pipeline import CACHED_RECORDS
-from digest.records import Article, Cleaned, RawDocument
+from digest.records import Article, Cleaned, RawDocument, to_json
 
 
 def test_an_article_reads_and_replaces_its_cleaned_fields_by_name() -> None:
@@ -31,11 +33,34 @@ def test_an_article_reads_and_replaces_its_cleaned_fields_by_name() -> None:
     assert codec.decode(codec.encode(article)) == article
 
 
-def test_an_article_is_made_from_its_fields_in_order() -> None:
-    """The cache rebuilds a record from its fields' values in order: the constructor Article
-    writes by hand must take every field, in field order (a new field goes in both)."""
+def test_an_article_is_made_from_its_fields_by_name() -> None:
+    """The cache rebuilds a record by its fields' names: the constructor Article writes by
+    hand must take every field under its own name (a new field goes in both)."""
     names = [f.name for f in dataclasses.fields(Article)]
     assert list(inspect.signature(Article).parameters)[:len(names)] == names
+
+
+def test_an_article_refuses_the_cleaners_fields_by_position() -> None:
+    """Article(id, source, origin, "Title") was the old order; it must not make an article
+    whose title is a method of str."""
+    with pytest.raises(TypeError, match="fourth argument is a Cleaned"):
+        Article("s/1", "s", "1.txt", "Ferry delayed")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        Article("s/1", "s", "1.txt", Cleaned(), "https://example.org/")  # type: ignore[misc]
+
+
+def test_an_article_serialises_flat_as_it_always_did() -> None:
+    article = Article("s/1", "s", "1.txt", title="Ferry delayed", date="2026-03-04",
+                      body=("One.",), url="https://example.org/a", summary=("One.",))
+    data = to_json(article)
+    assert "cleaned" not in data
+    assert list(data)[:3] == ["id", "source", "origin"]
+    assert {k: data[k] for k in ("title", "date", "body", "url", "summary")} == {
+        "title": "Ferry delayed", "date": "2026-03-04", "body": ["One."],
+        "url": "https://example.org/a", "summary": ["One."]}
+    fields = {f.name for f in dataclasses.fields(Cleaned)} | {
+        f.name for f in dataclasses.fields(Article)} - {"cleaned"}
+    assert set(data) == fields
 
 
 def test_a_raw_document_hashes_and_equal_documents_hash_alike() -> None:

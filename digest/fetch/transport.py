@@ -100,13 +100,16 @@ def resolve(host: str, port: int, timeout: float | None) -> list[str]:
 
 
 def checked_addresses(host: str, port: int, allowed: tuple[AllowedHost, ...],
-                      timeout: float | None) -> list[str]:
-    """The addresses of ``host`` that may be connected to; :class:`AddressRefused` if none."""
+                      timeout: float | None, every: bool = False) -> list[str]:
+    """The addresses of ``host`` that may be connected to; :class:`AddressRefused` if none,
+    or, with ``every`` (a proxy will resolve the name again and may pick any of them), if
+    any one is refused."""
     addresses = resolve(host, port, timeout)
     verdicts = {a: refusal(a, port, host, allowed) for a in addresses}
     fine = [a for a, why in verdicts.items() if why is None]
-    if not fine:
-        raise AddressRefused(next(iter(verdicts.values())))
+    refused = [why for why in verdicts.values() if why is not None]
+    if not fine or (every and refused):
+        raise AddressRefused(refused[0])
     return fine
 
 
@@ -241,7 +244,7 @@ class GuardedTransport(httpx.BaseTransport):
             raise httpx.UnsupportedProtocol(f"the {scheme} proxy {proxy} is not supported;"
                                             " only http(s) proxies are")
         port = url.port or DEFAULT_PORTS[url.scheme]
-        checked_addresses(url.host, port, self.allowed, time_left(None))
+        checked_addresses(url.host, port, self.allowed, time_left(None), every=True)
         with self._lock:
             if proxy not in self._via:
                 self._via[proxy] = self._pool(httpx.Proxy(proxy))
