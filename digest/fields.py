@@ -5,8 +5,9 @@ feed) and the stage commands reading JSON Lines on stdin go through one
 conversion, :func:`from_fields`: ``title``, ``standfirst``, ``byline``,
 ``agency`` and ``dateline`` as stripped strings, ``date`` as the YYYY-MM-DD it
 starts with (else none), ``body`` as its non-blank strings (else ``text`` split
-on blank lines), ``related`` and ``popular`` as their non-blank strings. A value
-of another type counts as absent; nothing raises.
+on blank lines), ``related`` and ``popular`` as their non-blank strings,
+``language`` as a stripped string (checked where it is shown). A value of another
+type counts as absent; nothing raises.
 """
 
 from __future__ import annotations
@@ -38,4 +39,11 @@ def from_fields(fields: Mapping[str, Any]) -> Cleaned:
     return Cleaned(title=string("title"), standfirst=string("standfirst"),
                    date=date_match.group(1) if date_match else None, byline=string("byline"),
                    agency=string("agency"), dateline=string("dateline"), body=body,
-                   related=strings("related"), popular=strings("popular"))
+                   related=strings("related"), popular=strings("popular"),
+                   language=language_of(fields))
+
+
+def language_of(fields: Mapping[str, Any]) -> str:
+    """The language a structured record gives (a feed's, a page's), stripped; else ""."""
+    value = fields.get("language")
+    return value.strip() if isinstance(value, str) else ""

@@ -15,11 +15,11 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from digest.clean import clean_text
 from digest.dedupe import fingerprint
-from digest.fields import from_fields
+from digest.fields import from_fields, language_of
 from digest.records import Article, Cleaned, RawDocument
 from digest.summarize import summarize
 from digest.workers import die_with_parent
@@ -39,9 +39,12 @@ class Processed:
 
 
 def clean_document(doc: RawDocument, furniture: frozenset[str] = frozenset()) -> Cleaned:
-    """Clean one document: scraped text through the cleaner, structured fields as given."""
+    """Clean one document: scraped text through the cleaner (with the language its fields
+    give: a fetched page's), structured fields as given."""
     if doc.text:
-        return clean_text(doc.text, furniture)
+        cleaned = clean_text(doc.text, furniture)
+        language = language_of(doc.fields)
+        return replace(cleaned, language=language) if language else cleaned
     return from_fields(doc.fields)
 
 

@@ -43,7 +43,7 @@ from digest.records import (
     Topic,
     TopicSentence,
 )
-from digest.sources import read_sources
+from digest.sources import newest_input, read_sources
 from digest.summarize import summarize_topic
 from digest.timing import StageTimes
 
@@ -64,7 +64,8 @@ def build_digest(config: Config, *, jobs: int | None = None, executor: Executor 
 
     ``now`` gives the moment article dates are judged against (default:
     ``SOURCE_DATE_EPOCH``, else the clock), read once. ``Digest.built`` never
-    comes from the clock (:func:`~digest.build_time.build_stamp`). With the
+    comes from the clock (:func:`~digest.build_time.build_stamp`; with no dated article,
+    the newest input's modification or fetch time). With the
     cache, per-article results are reused by content, and the corpus-wide results
     (furniture, topics, topic summaries) whenever their inputs are unchanged;
     entries made by older stage code are deleted after a build.
@@ -99,7 +100,9 @@ def build_digest(config: Config, *, jobs: int | None = None, executor: Executor 
         store.close()
     log.info("%d documents: %d articles, %d duplicates merged, %d topics, %d skipped",
              len(docs), len(kept), len(duplicates), len(topics), len(skipped))
-    built = build_stamp(a.date for a in (*kept, *duplicates))
+    # no dated article: the newest input's modification or fetch time, never the clock
+    built = build_stamp((a.date for a in (*kept, *duplicates)),
+                        newest_input=lambda: newest_input(config))
     return Digest(tuple(kept), tuple(topics), tuple(duplicates), tuple(skipped), tuple(notices),
                   built)
 

@@ -20,6 +20,7 @@ import glob
 import json
 import logging
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +56,7 @@ try:
     from digest.site import NAV_PAGES, render_site
     from digest.site.dates import parse_day
     from digest.site.feeds import FEED_FILES
+    from digest.site.language import language_tag
     from digest.timing import StageTimes
 except ImportError as exc:
     raise ValidationError(describe_import_error(exc)) from None
@@ -62,6 +64,9 @@ except ImportError as exc:
 log = logging.getLogger("mkdocs.plugins.digest")
 REPORT_FILE = "build-report.json"  # written beside the site folder, not published in it
 FOOTER_SOURCES = 6  # sources named in the footer; more are counted
+_HTML_TAG = re.compile(r"<html\b[^>]*>", re.I)
+_BODY_TAG = re.compile(r"<body\b[^>]*>", re.I)
+_LANG_OR_DIR = re.compile(r"""\s+(?:lang|dir)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*)""", re.I)
 
 
 class DigestPluginConfig(base.Config):
@@ -203,6 +208,17 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             page.update_date = day.isoformat() if day else summary.built[:10]
         return markdown
 
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        """Mark a page whose front matter names its language (an article's: the feed's, the
+        source's or the site's) with it: ``lang`` and ``dir`` on ``<html>``, ``dir`` on
+        ``<body>`` (where the theme sets the layout's direction)."""
+        lang = language_tag(page.meta.get("lang"))
+        direction = page.meta.get("dir")
+        if not lang or direction not in ("ltr", "rtl"):
+            return output
+        output = _with_attributes(output, _HTML_TAG, f' lang="{lang}" dir="{direction}"')
+        return _with_attributes(output, _BODY_TAG, f' dir="{direction}"')
+
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig,
                  builder: object) -> LiveReloadServer:
         """Rebuild when feeds.yaml or any source file changes (MkDocs itself watches
@@ -250,3 +266,15 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             json.dumps(self.result.report(), indent=2, ensure_ascii=False), encoding="utf-8")
         for s in run.summary.skipped:
             log.warning("skipped %s: %s", s.origin, s.reason)
+
+
+def _with_attributes(html: str, tag: re.Pattern[str], attributes: str) -> str:
+    """``html`` with the first tag ``tag`` finds given ``attributes`` (right after its name)
+    in place of its own ``lang`` and ``dir``."""
+    found = tag.search(html)
+    if found is None:
+        return html
+    start, end = found.span()
+    name_end = start + len(found.group().split(None, 1)[0].rstrip(">"))
+    rest = _LANG_OR_DIR.sub("", html[name_end:end])
+    return html[:name_end] + attributes + rest + html[end:]

@@ -51,6 +51,7 @@ class Cleaned:
     captions: tuple[str, ...] = ()
     related: tuple[str, ...] = ()  # Related / More-from blocks and inline "read more" titles
     popular: tuple[str, ...] = ()  # Most Read / Trending / Editor's picks titles
+    language: str = ""  # as the feed, page or record gave it ("ur", "en-GB"); "" if none
 
     @property
     def text(self) -> str:
@@ -154,6 +155,10 @@ class Article:
     @property
     def popular(self) -> tuple[str, ...]:
         return self.cleaned.popular
+
+    @property
+    def language(self) -> str:
+        return self.cleaned.language
 
     @property
     def text(self) -> str:

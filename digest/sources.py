@@ -10,8 +10,10 @@ control characters; what it changed is reported per source and kind of change
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
+import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 
@@ -82,6 +84,48 @@ def read_sources(config: Config) -> tuple[list[RawDocument], list[Skipped], list
             seen[doc.id] = doc.origin
             docs.append(doc)
     return docs, [_valid_entry(s) for s in skipped], [_valid_entry(s) for s in notices]
+
+
+def newest_input(config: Config) -> dt.datetime | None:
+    """When the newest input of ``config`` was made: the latest of the modification times
+    of the files its sources name and of the fetch times kept for its URL sources (their
+    last good fetch); else feeds.yaml's modification time; None when there is none.
+    The build date of a digest no article of which gives a date: the same files, with the
+    same times, give the same date."""
+    times: list[dt.datetime] = []
+    for source in config.sources:
+        if not source.path:
+            continue
+        for path in source_files(config.root, source):
+            try:
+                times.append(dt.datetime.fromtimestamp(int(path.stat().st_mtime), dt.UTC))
+            except (OSError, ValueError, OverflowError):
+                continue
+    if any(s.type in URL_TYPES and s.url for s in config.sources):
+        times.extend(_fetch_times(config))
+    if not times:
+        try:
+            return dt.datetime.fromtimestamp(int(config.path.stat().st_mtime), dt.UTC)
+        except (OSError, ValueError, OverflowError):
+            return None
+    return max(times)
+
+
+def _fetch_times(config: Config) -> list[dt.datetime]:
+    """When each URL source was last fetched with success, as the cache's fetch state says."""
+    try:
+        from digest.fetch.ingest import source_states
+        states = source_states(config)
+    except (ImportError, OSError, sqlite3.Error):  # no usable fetch state: no time
+        return []
+    times = []
+    for state in states.values():
+        try:
+            moment = dt.datetime.fromisoformat(state.fetched_at)
+        except ValueError:
+            continue
+        times.append(moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC))
+    return times
 
 
 def _at_the_door(source: SourceSettings, found: list[RawDocument]) -> Read:

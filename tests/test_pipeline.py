@@ -154,4 +154,7 @@ def test_the_build_time_comes_from_the_articles_and_now_only_judges_their_dates(
                             now=lambda: dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
     assert all(a.date is None for a in long_ago.articles)  # every date is in its future
     assert any("is implausible" in n.reason for n in long_ago.notices)
-    assert long_ago.built == "1970-01-01T00:00:00+00:00"
+    # no dated article: the newest source file's modification time, never 1970
+    newest = max(int(f.stat().st_mtime) for s in config.sources
+                 for f in source_files(config.root, s))
+    assert long_ago.built == dt.datetime.fromtimestamp(newest, dt.UTC).isoformat()

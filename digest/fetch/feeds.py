@@ -25,6 +25,7 @@ import hashlib
 import io
 import json
 import re
+import urllib.parse
 import xml.sax
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -49,9 +50,17 @@ _BYTE_ORDER_MARKS = ((codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF32_LE, "
 _FIRST_BYTES = ((b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"),
                 (b"\x00<\x00?", "utf-16-be"), (b"<\x00?\x00", "utf-16-le"))
 _EBCDIC_START = "<?xml".encode("cp037")  # the same in every EBCDIC code page Python has
+# what a reader skips before the XML declaration: a blank line, white space, stray byte order
+# marks (the first bytes are then those of the blank, so the family is found by decoding)
+_LEADING = " \t\r\n\ufeff"
+_WIDE_FAMILIES = (("utf-32-be", 4), ("utf-32-le", 4), ("utf-16-be", 2), ("utf-16-le", 2),
+                  ("cp037", 1))
 _DECLARED = re.compile(r"""^\s*<\?xml\s[^>]*?encoding\s*=\s*["']([A-Za-z][\w.:-]{0,40})["']""")
 _DECLARATION = re.compile(r"^\s*<\?xml\s[^>]*\?>")
 _UTF8_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>'
+# JSON Feed 1.0 and 1.1 say https; feeds written with http exist and are the same format
+_JSON_FEED_VERSION = re.compile(r"https?://jsonfeed\.org/version/", re.IGNORECASE)
+_LOOKS_LIKE_HTML = re.compile(r"</\w+>|&#?\w+;")  # feedparser's test (a close tag, an entity)
 _SKIP = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "object"})
 
 
@@ -93,13 +102,20 @@ def parse_feed(data: bytes, base_url: str = "", strict: bool = True) -> Feed:
     """
     head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith((b"{", b"[")):
-        return parse_json_feed(data)
+        return parse_json_feed(data, base_url)
     text, repairs = xml_legal(xml_text(data))
     refuse_entity_declarations(text)
     document = _DECLARATION.sub("", text, count=1).lstrip()
-    parsed = feedparser.parse(io.BytesIO(f"{_UTF8_DECLARATION}\n{document}".encode()),
-                              response_headers={"content-location": base_url},
-                              sanitize_html=True, resolve_relative_uris=True)
+    parsed = _feedparser(document, base_url)
+    home = _absolute(str(parsed.feed.get("link") or ""), "") or next(
+        (_absolute(str(link.get("href") or ""), "") for link in parsed.feed.get("links") or []
+         if link.get("rel") == "self" and _absolute(str(link.get("href") or ""), "")), "")
+    if not base_url and home and ("xml:base" in document or any(
+            not _absolute(str(e.get("link") or ""), "") for e in parsed.entries)):
+        # a file has no address of its own: its relative links are the feed's site's (else
+        # its rel="self" address's), read again with that base, which also keeps one item's
+        # xml:base out of the next item (feedparser restores no empty base)
+        parsed = _feedparser(document, home)
     if not parsed.get("version"):
         if re.search(r"<html[\s>]", document[:4096], re.IGNORECASE):
             raise FeedError("not a feed: the server sent an HTML page")
@@ -116,22 +132,38 @@ def parse_feed(data: bytes, base_url: str = "", strict: bool = True) -> Feed:
                 str(info.get("link") or ""), language, items, tuple(repairs.items()))
 
 
-def xml_text(data: bytes) -> str:
-    """An XML document's bytes as text, without its byte order mark; never raises.
+def _feedparser(document: str, base_url: str) -> Any:
+    return feedparser.parse(io.BytesIO(f"{_UTF8_DECLARATION}\n{document}".encode()),
+                            response_headers={"content-location": base_url},
+                            sanitize_html=True, resolve_relative_uris=True)
 
-    The encoding is the byte order mark's; else, by the first bytes, UTF-32 or UTF-16 without
-    a mark, or the declared one (read in ASCII, or in EBCDIC when the document starts with
-    EBCDIC "<?xm") if Python knows it and it is of that family; else UTF-8 (also CESU-8,
-    whose surrogates :func:`~digest.validtext.xml_legal` then joins or replaces), else
-    Windows-1252. Undecodable bytes of a UTF-16/32 or EBCDIC document become U+FFFD.
+
+def xml_text(data: bytes) -> str:
+    """An XML document's bytes as text, without its byte order mark or the blanks (white space,
+    a blank line, stray byte order marks) some publishers put before ``<?xml``; never raises.
+
+    The encoding is the byte order mark's; else, by the first bytes (or by the blanks before
+    ``<?xml``, read in each family), UTF-32 or UTF-16 without a mark, or the declared one
+    (read in ASCII, or in EBCDIC when the document starts with EBCDIC "<?xm" or blanks) if
+    Python knows it and it is of that family; else UTF-8 (also CESU-8, whose surrogates
+    :func:`~digest.validtext.xml_legal` then joins or replaces), else Windows-1252.
+    Undecodable bytes of a UTF-16/32 or EBCDIC document become U+FFFD.
     """
+    return _decoded(data).lstrip(_LEADING)
+
+
+def _decoded(data: bytes) -> str:
+    """``data`` decoded as :func:`xml_text` says, blanks before the declaration kept."""
     for mark, encoding in _BYTE_ORDER_MARKS:
         if data.startswith(mark):
             return _decode(data[len(mark):], encoding)
+    family = _family_after_blanks(data)
+    if family and family != "cp037":
+        return _decode(data, family)
     for start, encoding in _FIRST_BYTES:
         if data.startswith(start):
             return _decode(data, encoding)
-    if data.startswith(_EBCDIC_START[:4]):
+    if family or data.startswith(_EBCDIC_START[:4]):
         return _decode(data, _declared(data[:256].decode("cp037"), _EBCDIC_START) or "cp037")
     declared = _declared(data[:256].decode("latin-1"), b"<?xml")
     if declared and codecs.lookup(declared).name != "utf-8":
@@ -140,6 +172,19 @@ def xml_text(data: bytes) -> str:
         except UnicodeDecodeError:
             pass  # mislabelled: most often UTF-8 declared as Latin-1 or the reverse
     return _decode(data, "utf-8")
+
+
+def _family_after_blanks(data: bytes) -> str | None:
+    """The UTF-32, UTF-16 or EBCDIC encoding in which ``data`` reads as blanks (white space,
+    byte order marks) and then ``<?xml``, if it starts with a blank in one of them."""
+    if data[:1] == b"<":
+        return None
+    for encoding, unit in _WIDE_FAMILIES:
+        head = data[:unit * 64]
+        text = head[:len(head) - len(head) % unit].decode(encoding, errors="replace")
+        if text[:1] in _LEADING and text.lstrip(_LEADING).startswith("<?xml"):
+            return encoding
+    return None
 
 
 def _declared(head: str, family_start: bytes) -> str | None:
@@ -173,16 +218,27 @@ def refuse_entity_declarations(text: str) -> None:
         raise FeedError("the feed declares XML entities, which are refused (entity expansion)")
 
 
-def parse_json_feed(data: bytes) -> Feed:
-    """A JSON Feed (https://jsonfeed.org/version/1.1, also 1.0)."""
+def parse_json_feed(data: bytes, base_url: str = "") -> Feed:
+    """A JSON Feed (https://jsonfeed.org/version/1.1, also 1.0, with ``http:`` too).
+
+    Relative item URLs are resolved against ``base_url`` (where the feed was fetched), else
+    the feed's ``home_page_url``.
+    """
     try:
         doc = json.loads(data.decode("utf-8-sig"), strict=False)  # raw controls: the door's
     except (ValueError, RecursionError) as exc:  # also a 5,000-digit number, [[[[...]]]]
         raise FeedError(f"not valid JSON: {_one_line(exc)}") from None
-    if not (isinstance(doc, dict) and str(doc.get("version", "")).startswith(
-            "https://jsonfeed.org/version/") and isinstance(doc.get("items"), list)):
-        raise FeedError("not a JSON Feed: no jsonfeed.org version and items list")
+    if not isinstance(doc, dict):
+        raise FeedError("not a JSON Feed: the document is not a JSON object")
+    version = doc.get("version")
+    if not (isinstance(version, str) and _JSON_FEED_VERSION.match(version.strip())):
+        raise FeedError("not a JSON Feed: no jsonfeed.org version" if version is None else
+                        f"not a JSON Feed: unknown version {_one_line(version)[:80]!r}")
+    if not isinstance(doc.get("items"), list):
+        raise FeedError("not a JSON Feed: no items list")
     language = _str(doc.get("language"))
+    home = _str(doc.get("home_page_url"))
+    base = base_url or _absolute(home, "")  # relative item URLs: the document's, else home's
     items = []
     for entry in doc["items"]:
         if not isinstance(entry, dict):
@@ -195,14 +251,16 @@ def parse_json_feed(data: bytes) -> Feed:
         authors: list[Any] = found if isinstance(found, list) else [entry.get("author")]
         byline = ", ".join(_str(a.get("name")) for a in authors
                            if isinstance(a, dict) and _str(a.get("name")))
-        url = _str(entry.get("url")) or _str(entry.get("external_url"))
+        given = _str(entry.get("url")) or _str(entry.get("external_url"))
+        url = _absolute(given, base) or given
         title = _str(entry.get("title"))
         date = _iso(_str(entry.get("date_published")) or _str(entry.get("date_modified")))
         items.append(FeedItem(
-            key=_str(entry.get("id")) or url or f"{title}|{date}", title=title, url=url,
+            key=_str(entry.get("id")) or url or _content_key(title, date, body), title=title,
+            url=url,
             date=date, byline=byline, body=tuple(body),
             language=_str(entry.get("language")) or language))
-    return Feed(_str(doc.get("title")), _str(doc.get("home_page_url")), language, tuple(items))
+    return Feed(_str(doc.get("title")), home, language, tuple(items))
 
 
 def item_id(key: str) -> str:
@@ -274,11 +332,43 @@ def _xml_item(entry: Mapping[str, Any], feed_language: str) -> FeedItem:
         for link in entry.get("links") or [] if link.get("rel") == "related"
         and (link.get("title") or link.get("href"))))
     url = str(entry.get("link") or "")
-    title = _text(entry.get("title_detail") or entry.get("title"))
-    key = str(entry.get("id") or url or f"{title}|{date}")
+    title = _text(_title_detail(entry))
+    key = str(entry.get("id") or url or _content_key(title, date, body))
     language = str((entry.get("title_detail") or {}).get("language") or feed_language or "")
     return FeedItem(key=key, title=title, url=url, date=date, byline=str(entry.get("author") or ""),
                     body=tuple(body), related=related, language=language)
+
+
+def _title_detail(entry: Mapping[str, Any]) -> Mapping[str, Any] | str:
+    """The entry's own title with its type. feedparser keeps the item-level ``<title>`` as
+    ``title`` but lets a deeper one (``<author><title>Developer Advocate</title>``, even an
+    empty one) overwrite ``title_detail``; then the type is guessed as feedparser does."""
+    title = str(entry.get("title") or "")
+    detail = entry.get("title_detail")
+    if isinstance(detail, Mapping) and str(detail.get("value") or "") == title:
+        return detail
+    return {"value": title, "type": "text/html" if _LOOKS_LIKE_HTML.search(title) else "text/plain"}
+
+
+def _content_key(title: str, date: str | None, body: Iterable[str]) -> str:
+    """A key for an item with no id and no link: its title and date; with no title, its date
+    and a hash of its text (the same item keeps it from build to build; items that differ
+    in text do not share it)."""
+    if title:
+        return f"{title}|{date}"
+    text = "\n".join(body)
+    return f"|{date or ''}|{hashlib.sha256(text.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}"
+
+
+def _absolute(url: str, base: str) -> str:
+    """``url`` resolved against ``base``; "" if the result is not an http(s) URL."""
+    if not url:
+        return ""
+    try:
+        joined = urllib.parse.urljoin(base, url) if base else url
+    except ValueError:
+        return ""
+    return joined if urllib.parse.urlsplit(joined).scheme.lower() in ("http", "https") else ""
 
 
 def _entry_date(entry: Mapping[str, Any]) -> str | None:

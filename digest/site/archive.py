@@ -47,6 +47,8 @@ def render(ctx: SiteContext) -> dict[str, str]:
         total = sum(len(ctx.by_day[d]) for d in month_days)
         index.append(f"- [{ctx.month(month)}]({relative(ctx.paths.archive_index, path)})"
                      f" · *{md.plural(total, 'article')}*")
+    if not months:
+        index.append("No article has a date yet, so there are no days or months to browse.")
     index.append("")
     if ctx.tags:
         tags = relative(ctx.paths.archive_index, ctx.paths.tags_index)

@@ -6,6 +6,7 @@ from digest.records import Article
 from digest.site import markdown as md
 from digest.site.context import SiteContext
 from digest.site.dates import parse_day
+from digest.site.language import direction
 from digest.site.paths import relative
 from digest.urls import web_url
 
@@ -26,18 +27,22 @@ def brief_markdown(article: Article) -> str:
 def render(ctx: SiteContext, article: Article) -> str:
     """Markdown for ``article``.
 
-    Its related titles link the articles grouping resolved them to (each article
-    once), and stay plain text where it resolved them to none. Only the title,
+    The front matter carries the article's language (``lang``) and its direction
+    (``dir``), which the page is marked with. Its related titles link the articles
+    grouping resolved them to (each article once), and stay plain text where it
+    resolved them to none. Only the title,
     the line of facts and the summary are searched; the text, pictures and
     lists below are left out of the search index.
     """
     page = ctx.paths.article(article.id)
     topic = ctx.topic_of(article)
+    lang = ctx.language_of(article)  # the plugin marks the page with it (html lang, dir)
     out = [md.front_matter(
         title=article.title or "Untitled", description=ctx.one_line(article),
         date=article.date[:10] if article.date and parse_day(article.date) else None,
         og_type="article",
-        feeds=ctx.paths.feed_folder(topic.id) if topic else None)]
+        feeds=ctx.paths.feed_folder(topic.id) if topic else None,
+        lang=lang, dir=direction(lang))]
     out.append(md.heading(1, article.title or "Untitled"))
     meta = [f"**{ctx.date(article.date)}**"]
     # a wire story's byline is often its agency, and its agency the source: say each once

@@ -16,6 +16,7 @@ from digest.config import Config
 from digest.records import Article, Digest, Topic
 from digest.site import markdown as md
 from digest.site.dates import format_day, format_moment, format_month, parse_day
+from digest.site.language import language_tag
 from digest.site.paths import SitePaths, relative
 from digest.site.tags import Tag, build_tags
 from digest.urls import web_url
@@ -47,6 +48,8 @@ class SiteContext:
     # article id -> each of its related titles -> the articles grouping resolved it to
     related: dict[str, dict[str, tuple[str, ...]]] = field(init=False)
     source_labels: dict[str, str] = field(init=False)
+    language: str = field(init=False)  # the site's language tag
+    source_languages: dict[str, str] = field(init=False)  # set on the source in feeds.yaml
     by_day: dict[str, list[Article]] = field(init=False)  # dated articles, newest day first
     window: list[str] = field(init=False)  # the latest ``site.days`` days with articles
     tags: list[Tag] = field(init=False)  # every tag, most articles first
@@ -70,6 +73,8 @@ class SiteContext:
         self.related = {a: {title: tuple(targets) for title, targets in titles.items()}
                         for a, titles in related.items()}
         self.source_labels = {s.name: s.label for s in self.config.sources}
+        self.language = language_tag(site.language) or "en"
+        self.source_languages = {s.name: language_tag(s.language) for s in self.config.sources}
         days: dict[str, list[Article]] = defaultdict(list)
         for a in digest.articles:
             if a.date and parse_day(a.date):
@@ -91,6 +96,12 @@ class SiteContext:
 
     def source_label(self, source: str) -> str:
         return self.source_labels.get(source, source)
+
+    def language_of(self, article: Article) -> str:
+        """The article's language tag: its own (the feed's, the page's), else its source's
+        (set in feeds.yaml), else the site's."""
+        return (language_tag(article.language) or self.source_languages.get(article.source)
+                or self.language)
 
     def topic_of(self, article: Article) -> Topic | None:
         return self.topics.get(article.topic) if article.topic else None

@@ -1,6 +1,12 @@
-"""The front page: the latest days' digest, topic by topic, light at any archive size."""
+"""The front page: the latest days' digest, topic by topic, light at any archive size.
+
+A digest no article of which gives a date is still a digest: its front page lists
+every topic with its articles, the biggest first.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Collection
 
 from digest.records import Topic
 from digest.site import markdown as md
@@ -14,17 +20,24 @@ EARLIER_TOPICS = 10  # topics from before the window listed under "Earlier"
 
 
 def rank_topics(ctx: SiteContext, days: list[str]) -> list[tuple[Topic, int]]:
-    """Topics with the number of their articles dated in ``days``: most such articles
-    first, then the biggest, then the freshest, then by name (a total, stable order)."""
+    """Topics with the number of their articles dated in ``days`` (every article when
+    ``days`` is empty: no article is dated): most such articles first, then the biggest,
+    then the freshest, then by name (a total, stable order)."""
     window = set(days)
     ranked = []
     for topic in ctx.digest.topics:
         articles = ctx.topic_articles(topic)
-        fresh = sum(1 for a in articles if a.date in window)
+        fresh = sum(1 for a in articles if _in(a.date, window))
         latest = max((a.date or "" for a in articles), default="")
         ranked.append((topic, fresh, len(articles), latest))
     ranked.sort(key=lambda r: (-r[1], -r[2], _desc(r[3]), r[0].name, r[0].id))
     return [(t, fresh) for t, fresh, _, _ in ranked]
+
+
+def _in(date: str | None, window: Collection[str]) -> bool:
+    """Whether an article of ``date`` is in the window of days; with no days (no article
+    is dated) every article is."""
+    return date in window if window else True
 
 
 def _desc(date: str) -> tuple[int, ...]:
@@ -43,12 +56,18 @@ def render(ctx: SiteContext) -> str:
         out.append(md.heading(1, site.title))
         out.append("No articles yet: add sources to `feeds.yaml` and build again.\n")
         return "\n".join(out)
-    when = ctx.date(days[0]) if len(days) == 1 else f"{ctx.date(days[-1])} – {ctx.date(days[0])}"
-    out.append(f"# The digest for {when}\n")
+    if not days:
+        out.append("# The digest\n")
+    elif len(days) == 1:
+        out.append(f"# The digest for {ctx.date(days[0])}\n")
+    else:
+        out.append(f"# The digest for {ctx.date(days[-1])} – {ctx.date(days[0])}\n")
     intro = [md.text(site.description)] if site.description else []
     intro += [f"[All topics]({relative(page, ctx.paths.topics_index)})",
               f"[archive]({relative(page, ctx.paths.archive_index)})"]
     out.append(" · ".join(intro) + "\n")
+    if not days:
+        out.append("*No article of this digest gives a date.*\n")
     ranked = rank_topics(ctx, days)
     fresh_topics = [t for t, fresh in ranked if fresh]
     window = set(days)
@@ -57,7 +76,7 @@ def render(ctx: SiteContext) -> str:
         out.extend(summary_lines(ctx, page, topic))
         out.append("")
         said = {s.text for s in topic.summary}
-        fresh = [a for a in by_date_desc(ctx.topic_articles(topic)) if a.date in window]
+        fresh = [a for a in by_date_desc(ctx.topic_articles(topic)) if _in(a.date, window)]
         out.extend(ctx.article_item(page, a, skip_lines=said, with_date=len(days) > 1)
                    for a in fresh[:PER_TOPIC])
         if len(fresh) > PER_TOPIC:

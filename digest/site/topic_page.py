@@ -113,8 +113,9 @@ def render_index(ctx: SiteContext) -> dict[str, str]:
         for topic in chunk:
             articles = ctx.topic_articles(topic)
             latest = max((a.date for a in articles if a.date), default=None)
+            when = f"latest {ctx.date(latest)}" if latest else "undated"
             out.append(f"- {ctx.topic_link(page, topic)} · "
-                       f"*{md.plural(len(articles), 'article')}, latest {ctx.date(latest)}*")
+                       f"*{md.plural(len(articles), 'article')}, {when}*")
         out += ["", nav]
         pages[page] = "\n".join(out).rstrip("\n") + "\n"
     return pages
