@@ -40,7 +40,6 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
 
 import ftfy
 
@@ -70,9 +69,14 @@ def gold_titles(path: Path) -> dict[str, str]:
         except (ValueError, AttributeError):
             pass
         return out
+    from defusedxml import ElementTree as SafeTree  # research data is still untrusted XML
+
+    from digest.fetch.feeds import xml_text
+
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", xml_text(data).lstrip())
     try:
-        root = ElementTree.fromstring(data.lstrip().lstrip(b"\xef\xbb\xbf"))
-    except ElementTree.ParseError:
+        root = SafeTree.fromstring(text.encode("utf-8"))
+    except Exception:  # not well-formed, or refused (DTDs): no gold titles for it
         return out
     for node in root.iter():
         name = node.tag.rsplit("}", 1)[-1]
