@@ -37,7 +37,8 @@ from digest.cache_file import CacheFile
 log = logging.getLogger("digest")
 
 _STAGE_PACKAGES = ("clean", "summarize", "dedupe", "group")
-_STAGE_MODULES = ("records.py", "text.py", "fields.py", "per_article.py", "pipeline.py")
+_STAGE_MODULES = ("records.py", "text.py", "fields.py", "headline.py", "per_article.py",
+                  "pipeline.py")
 _SLOT = "slot:"  # key prefix of corpus-wide results (hex keys never start with it)
 _SCHEMA = ("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY,"
            " value BLOB NOT NULL, version TEXT NOT NULL DEFAULT '');")

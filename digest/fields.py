@@ -6,8 +6,9 @@ conversion, :func:`from_fields`: ``title``, ``standfirst``, ``byline``,
 ``agency`` and ``dateline`` as stripped strings, ``date`` as the YYYY-MM-DD it
 starts with (else none), ``body`` as its non-blank strings (else ``text`` split
 on blank lines), ``related`` and ``popular`` as their non-blank strings,
-``language`` as a stripped string (checked where it is shown). A value of another
-type counts as absent; nothing raises.
+``language`` as a stripped string (checked where it is shown), ``title_from_text``
+(a title made from the text, :mod:`digest.headline`) as true only beside a title.
+A value of another type counts as absent; nothing raises.
 """
 
 from __future__ import annotations
@@ -36,11 +37,13 @@ def from_fields(fields: Mapping[str, Any]) -> Cleaned:
 
     body = strings("body") or tuple(paragraphs(string("text")))
     date_match = _ISO_DATE.match(string("date"))
-    return Cleaned(title=string("title"), standfirst=string("standfirst"),
+    title = string("title")
+    return Cleaned(title=title, standfirst=string("standfirst"),
                    date=date_match.group(1) if date_match else None, byline=string("byline"),
                    agency=string("agency"), dateline=string("dateline"), body=body,
                    related=strings("related"), popular=strings("popular"),
-                   language=language_of(fields))
+                   language=language_of(fields),
+                   title_from_text=bool(title) and fields.get("title_from_text") is True)
 
 
 def language_of(fields: Mapping[str, Any]) -> str:

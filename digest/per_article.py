@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from digest.clean import clean_text
 from digest.dedupe import fingerprint
 from digest.fields import from_fields, language_of
+from digest.headline import with_title_from_text
 from digest.records import Article, Cleaned, RawDocument
 from digest.summarize import summarize
 from digest.workers import die_with_parent
@@ -40,12 +41,16 @@ class Processed:
 
 def clean_document(doc: RawDocument, furniture: frozenset[str] = frozenset()) -> Cleaned:
     """Clean one document: scraped text through the cleaner (with the language its fields
-    give: a fetched page's), structured fields as given."""
+    give: a fetched page's), structured fields as given. Either way, a document without a
+    title is titled from its own text, and marked so (:mod:`digest.headline`)."""
     if doc.text:
         cleaned = clean_text(doc.text, furniture)
         language = language_of(doc.fields)
-        return replace(cleaned, language=language) if language else cleaned
-    return from_fields(doc.fields)
+        if language:
+            cleaned = replace(cleaned, language=language)
+    else:
+        cleaned = from_fields(doc.fields)
+    return with_title_from_text(cleaned)
 
 
 def process(doc: RawDocument, furniture: frozenset[str], sentences: int) -> Processed:
@@ -71,8 +76,7 @@ def _process(doc: RawDocument, furniture: frozenset[str], sentences: int) -> Pro
     url = doc.fields.get("url")
     article = Article(doc.id, doc.source, doc.origin, cleaned,
                       url=url if isinstance(url, str) else None, priority=doc.priority,
-                      summary=tuple(summarize(cleaned.text, sentences)),
-                      title=cleaned.title or "Untitled")
+                      summary=tuple(summarize(cleaned.text, sentences)))
     return Processed(article, fingerprint(cleaned.body).to_bytes())
 
 

@@ -52,6 +52,7 @@ class Cleaned:
     related: tuple[str, ...] = ()  # Related / More-from blocks and inline "read more" titles
     popular: tuple[str, ...] = ()  # Most Read / Trending / Editor's picks titles
     language: str = ""  # as the feed, page or record gave it ("ur", "en-GB"); "" if none
+    title_from_text: bool = False  # the source gave no title: made from the text (headline.py)
 
     @property
     def text(self) -> str:
@@ -159,6 +160,10 @@ class Article:
     @property
     def language(self) -> str:
         return self.cleaned.language
+
+    @property
+    def title_from_text(self) -> bool:
+        return self.cleaned.title_from_text
 
     @property
     def text(self) -> str:

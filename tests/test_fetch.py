@@ -396,10 +396,10 @@ def test_a_surprise_in_one_source_does_not_fail_the_others(
     server.serve_fixtures()
     real = ingest.parse_feed
 
-    def parse(data: bytes, base_url: str = "") -> object:
+    def parse(data: bytes, base_url: str = "", **options: str) -> object:
         if base_url.endswith("/atom.xml"):
             raise RuntimeError("a library bug")
-        return real(data, base_url)
+        return real(data, base_url, **options)
 
     monkeypatch.setattr(ingest, "parse_feed", parse)
     docs, skipped, _ = read_sources(make_config(tmp_path, feed_sources(server.base)))

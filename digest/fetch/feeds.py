@@ -25,6 +25,7 @@ import hashlib
 import io
 import json
 import re
+import unicodedata
 import urllib.parse
 import xml.sax
 from collections.abc import Iterable, Mapping
@@ -58,6 +59,15 @@ _WIDE_FAMILIES = (("utf-32-be", 4), ("utf-32-le", 4), ("utf-16-be", 2), ("utf-16
 _DECLARED = re.compile(r"""^\s*<\?xml\s[^>]*?encoding\s*=\s*["']([A-Za-z][\w.:-]{0,40})["']""")
 _DECLARATION = re.compile(r"^\s*<\?xml\s[^>]*\?>")
 _UTF8_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>'
+_HEADER_CHARSET = re.compile(r"""(?:^|;)\s*charset\s*=\s*["']?([A-Za-z][\w.:-]{0,40})""", re.I)
+# A document that is not UTF-8 and says nothing of its encoding is read in the likeliest of the
+# common legacy single-byte encodings (Western, Cyrillic, Greek, Central European): the first
+# whose text looks most like natural text (ties keep Windows-1252, what readers assume).
+_LEGACY = ("cp1252", "cp1251", "koi8-r", "iso-8859-7", "cp1253", "cp1250", "iso-8859-2")
+_NON_ASCII_WORD = re.compile(rb"[A-Za-z\x80-\xff]*[\x80-\xff][A-Za-z\x80-\xff]*")
+_SAMPLE_WORDS = 5000
+# non-ASCII characters natural text has that are neither letters nor rare symbols
+_COMMON_MARKS = frozenset("\u00a0«»„“”‘’‚–—…•·№°©®™€§¿¡ºª")
 # JSON Feed 1.0 and 1.1 say https; feeds written with http exist and are the same format
 _JSON_FEED_VERSION = re.compile(r"https?://jsonfeed\.org/version/", re.IGNORECASE)
 _LOOKS_LIKE_HTML = re.compile(r"</\w+>|&#?\w+;")  # feedparser's test (a close tag, an entity)
@@ -93,17 +103,20 @@ class Feed:
     repairs: tuple[tuple[str, int], ...] = ()  # characters XML forbids, removed before parsing
 
 
-def parse_feed(data: bytes, base_url: str = "", strict: bool = True) -> Feed:
+def parse_feed(data: bytes, base_url: str = "", strict: bool = True,
+               content_type: str = "") -> Feed:
     """Parse feed bytes; raises :class:`FeedError` for anything that is not a feed.
 
-    With ``strict``, XML that is not well-formed is an error (a truncated or
-    broken feed would otherwise replace the last good items with a few);
+    ``content_type`` is the HTTP ``Content-Type`` the feed was served with, if any: its
+    ``charset`` is the XML document's encoding (see :func:`xml_text`). With ``strict``, XML
+    that is not well-formed is an error (a truncated or broken feed would otherwise replace
+    the last good items with a few);
     undeclared HTML entities such as ``&nbsp;`` are tolerated.
     """
     head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith((b"{", b"[")):
         return parse_json_feed(data, base_url)
-    text, repairs = xml_legal(xml_text(data))
+    text, repairs = xml_legal(xml_text(data, header_charset(content_type)))
     refuse_entity_declarations(text)
     document = _DECLARATION.sub("", text, count=1).lstrip()
     parsed = _feedparser(document, base_url)
@@ -138,21 +151,37 @@ def _feedparser(document: str, base_url: str) -> Any:
                             sanitize_html=True, resolve_relative_uris=True)
 
 
-def xml_text(data: bytes) -> str:
+def header_charset(content_type: str) -> str | None:
+    """The ``charset`` parameter of an HTTP ``Content-Type``, if Python knows it; else None."""
+    match = _HEADER_CHARSET.search(content_type or "")
+    if not match:
+        return None
+    try:
+        return codecs.lookup(match.group(1)).name
+    except LookupError:
+        return None
+
+
+def xml_text(data: bytes, charset: str | None = None) -> str:
     """An XML document's bytes as text, without its byte order mark or the blanks (white space,
     a blank line, stray byte order marks) some publishers put before ``<?xml``; never raises.
 
     The encoding is the byte order mark's; else, by the first bytes (or by the blanks before
-    ``<?xml``, read in each family), UTF-32 or UTF-16 without a mark, or the declared one
-    (read in ASCII, or in EBCDIC when the document starts with EBCDIC "<?xm" or blanks) if
-    Python knows it and it is of that family; else UTF-8 (also CESU-8, whose surrogates
-    :func:`~digest.validtext.xml_legal` then joins or replaces), else Windows-1252.
-    Undecodable bytes of a UTF-16/32 or EBCDIC document become U+FFFD.
+    ``<?xml``, read in each family), UTF-32 or UTF-16 without a mark; else ``charset``, the
+    HTTP header's (RFC 7303: it wins over the declaration), if it writes ASCII as ASCII and
+    the document decodes in it (and, for a single-byte one, is not UTF-8 with non-ASCII text:
+    a server's default charset on a UTF-8 feed); else the declared one (read in ASCII, or in
+    EBCDIC when the document starts with EBCDIC "<?xm" or blanks) if Python knows it and it
+    is of that family; else UTF-8 (also CESU-8, whose surrogates
+    :func:`~digest.validtext.xml_legal` then joins or replaces); else, with no declaration to
+    go by, the legacy single-byte encoding in which the text reads most like natural text
+    (:func:`likely_legacy_encoding`). Undecodable bytes of a UTF-16/32 or EBCDIC document
+    become U+FFFD.
     """
-    return _decoded(data).lstrip(_LEADING)
+    return _decoded(data, charset).lstrip(_LEADING)
 
 
-def _decoded(data: bytes) -> str:
+def _decoded(data: bytes, charset: str | None = None) -> str:
     """``data`` decoded as :func:`xml_text` says, blanks before the declaration kept."""
     for mark, encoding in _BYTE_ORDER_MARKS:
         if data.startswith(mark):
@@ -163,6 +192,10 @@ def _decoded(data: bytes) -> str:
     for start, encoding in _FIRST_BYTES:
         if data.startswith(start):
             return _decode(data, encoding)
+    if charset and not (family or data.startswith(_EBCDIC_START[:4])):
+        served = _served(data, charset)
+        if served is not None:
+            return served
     if family or data.startswith(_EBCDIC_START[:4]):
         return _decode(data, _declared(data[:256].decode("cp037"), _EBCDIC_START) or "cp037")
     declared = _declared(data[:256].decode("latin-1"), b"<?xml")
@@ -172,6 +205,92 @@ def _decoded(data: bytes) -> str:
         except UnicodeDecodeError:
             pass  # mislabelled: most often UTF-8 declared as Latin-1 or the reverse
     return _decode(data, "utf-8")
+
+
+def _served(data: bytes, charset: str) -> str | None:
+    """``data`` in the HTTP header's ``charset``, or None if that cannot be its encoding."""
+    try:
+        if "<?xml".encode(charset) != b"<?xml":
+            return None  # UTF-16/32 or EBCDIC named for a document whose first bytes are ASCII
+        if codecs.lookup(charset).name != "utf-8" and _is_utf8_text(data):
+            return None
+        return data.decode(charset, "surrogatepass" if charset.startswith("utf") else "strict")
+    except (LookupError, UnicodeError):
+        return None
+
+
+def _is_utf8_text(data: bytes) -> bool:
+    """Whether ``data`` is valid UTF-8 with some non-ASCII text (which legacy text almost
+    never is by chance)."""
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def likely_legacy_encoding(data: bytes) -> str:
+    """The legacy single-byte encoding (:data:`_LEGACY`) in which ``data``'s non-ASCII words
+    read most like natural text; Windows-1252 unless another reads better."""
+    words = b" ".join(m.group() for _, m in zip(range(_SAMPLE_WORDS),
+                                                 _NON_ASCII_WORD.finditer(data), strict=False))
+    best, best_score = "cp1252", float("-inf")
+    for encoding in _LEGACY:
+        try:
+            text = words.decode(encoding)
+        except UnicodeDecodeError:
+            continue  # a byte this encoding does not have
+        score = _naturalness(text)
+        if encoding == "cp1252":
+            # another reading must be clearly better: Western and Central European letters
+            # both look like letters, and only symbols or case tell them apart
+            score += max(2, sum(1 for c in text if not c.isascii()) // 10)
+        if score > best_score:
+            best, best_score = encoding, score
+    return best
+
+
+def _script(char: str) -> str:
+    return unicodedata.name(char, "?").split(" ", 1)[0]
+
+
+def _naturalness(text: str) -> int:
+    """How much ``text`` (words with non-ASCII characters) looks like natural text: its
+    non-ASCII letters are of one script, mostly lower case, upper case only at a word's start,
+    Cyrillic or Greek letters not inside ASCII words, accented Latin letters not whole words;
+    C1 controls and rare symbols count against it."""
+    wide = [c for c in text if ord(c) > 127 and c.isalpha()]
+    scripts: dict[str, int] = {}
+    for char in wide:
+        scripts[_script(char)] = scripts.get(_script(char), 0) + 1
+    main = max(scripts, key=lambda k: scripts[k]) if scripts else "LATIN"
+    upper = sum(1 for c in wide if c.isupper())
+    score = -2 * max(0, upper - (len(wide) - upper))
+    for word in text.split(" "):
+        letters = [c for c in word if c.isalpha()]
+        ascii_letters = sum(1 for c in letters if c.isascii())
+        whole = ascii_letters == 0 and len(letters) >= 3
+        previous = ""
+        for char in word:
+            if char.isupper() and previous.islower() and not (char + previous).isascii():
+                score -= 3
+            previous = char
+            if char.isascii():
+                continue
+            if char in _COMMON_MARKS:
+                score += 1
+            elif char.isalpha():
+                script = _script(char)
+                score += 1 if script == main else -2
+                if (ascii_letters if script != "LATIN" else whole):
+                    score -= 2  # Cyrillic inside an ASCII word; a word of accented letters
+            elif "\x80" <= char <= "\x9f" or char == "\ufffd":
+                score -= 5
+            else:
+                score -= 1
+    return score
 
 
 def _family_after_blanks(data: bytes) -> str | None:
@@ -203,12 +322,12 @@ def _declared(head: str, family_start: bytes) -> str | None:
 
 def _decode(data: bytes, encoding: str) -> str:
     """``data`` in ``encoding``, lone surrogates kept for the caller to replace; UTF-8 that is
-    not valid is read as Windows-1252, other undecodable bytes become U+FFFD."""
+    not valid is read in the likeliest legacy encoding, other undecodable bytes become U+FFFD."""
     try:
         return data.decode(encoding, "surrogatepass" if encoding.startswith("utf") else "strict")
     except UnicodeDecodeError:
         if encoding == "utf-8":
-            return data.decode("cp1252", errors="replace")
+            return data.decode(likely_legacy_encoding(data), errors="replace")
         return data.decode(encoding, errors="replace")
 
 

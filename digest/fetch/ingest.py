@@ -181,7 +181,8 @@ class Fetcher:
                                     replace(previous, fetched_at=now, error="", failing_since=""),
                                     "not modified", new_items=False, notices=_notes(docs))
             docs, refused, feed_notes = self._documents(
-                source, response.body, response.url, source.url, previous.items if previous else ())
+                source, response.body, response.url, source.url, previous.items if previous else (),
+                content_type=response.content_type)
         except (FetchError, FeedError, ExtractorUnavailable) as exc:
             return self._failed(source, previous, str(exc), now)
         state = SourceState(state_key(source), response.validators, docs, now)
@@ -221,14 +222,16 @@ class Fetcher:
         return SourceResult(tuple(docs), tuple(skipped), notices=(*notes, *_notes(docs)))
 
     def _documents(self, source: SourceSettings, body: bytes, base_url: str, origin: str,
-                   previous: Iterable[RawDocument], path: Path | None = None
+                   previous: Iterable[RawDocument], path: Path | None = None,
+                   content_type: str = ""
                    ) -> tuple[tuple[RawDocument, ...], tuple[Skipped, ...], tuple[Skipped, ...]]:
         """The documents in one fetched body (a feed, or a page for ``html`` sources), the
         items that are not text (skipped), and notices about the body as a whole (characters
-        XML forbids, removed before parsing)."""
+        XML forbids, removed before parsing). ``content_type`` is the HTTP header's, whose
+        charset names the feed's encoding."""
         if source.type == "html":
             return (self._page_document(source, body, base_url, origin, path),), (), ()
-        feed = parse_feed(body, base_url)
+        feed = parse_feed(body, base_url, content_type=content_type)
         notes = tuple(Skipped(origin, f"the feed's XML, before parsing: {change(kind, count)}")
                       for kind, count in feed.repairs)
         docs: list[RawDocument] = []

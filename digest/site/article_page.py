@@ -10,6 +10,8 @@ from digest.site.language import direction
 from digest.site.paths import relative
 from digest.urls import web_url
 
+TITLE_FROM_TEXT = "(title from the text)"  # under a headline made from the article's text
+
 
 def brief_markdown(article: Article) -> str:
     """The standfirst and the "In brief" summary: the Markdown both the article page and
@@ -44,6 +46,8 @@ def render(ctx: SiteContext, article: Article) -> str:
         feeds=ctx.paths.feed_folder(topic.id) if topic else None,
         lang=lang, dir=direction(lang))]
     out.append(md.heading(1, article.title or "Untitled"))
+    if article.title_from_text:  # the source gave none: say the headline is ours
+        out.append(f"*{md.text(TITLE_FROM_TEXT)}*\n")
     meta = [f"**{ctx.date(article.date)}**"]
     # a wire story's byline is often its agency, and its agency the source: say each once
     credits = dict.fromkeys(v.strip() for v in (ctx.source_label(article.source),

@@ -59,7 +59,7 @@ class Unit:
 
     index: int  # position among the document's sentences
     text: str  # verbatim from the document
-    terms: tuple[str, ...]  # stemmed content words, in order
+    terms: tuple[str, ...]  # stemmed content words (Han/kana: bigrams), in order
     n_words: int
     kind: str  # "sentence" or why not: "short", "caption", "credit", "furniture",
     # "navigation", "byline", "quote_fragment"
@@ -87,18 +87,58 @@ def stem(word: str) -> str:
     return word
 
 
+# Scripts written without spaces between words: Han (with the CJK extension
+# A and compatibility blocks) and katakana form the content; hiragana mostly
+# carries grammar (particles, endings).
+_HAN_KATAKANA = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u30a0-\u30ff\uff66-\uff9f"
+_NO_SPACES = re.compile(f"[\u3040-\u309f{_HAN_KATAKANA}]")
+_CONTENT_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|"
+                          "[\u30a0-\u30ff\uff66-\uff9f]+")
+
+#: Characters of Han/kana text per counted word (Chinese words average
+#: about 1.5-2 characters), so that ``MIN_WORDS`` and word budgets mean
+#: about the same length of text in every script.
+CHARS_PER_WORD = 2
+
+
 def content_terms(text: str) -> tuple[str, ...]:
-    """Stemmed content words of ``text`` (stop words and one-letter tokens dropped)."""
-    return _terms(words(text))
+    """Stemmed content words of ``text`` (stop words and one-letter tokens dropped).
+
+    Han and katakana text, written without spaces, gives its character
+    bigrams instead (a single character when it stands alone), so that two
+    sentences on the same subject share terms.
+    """
+    return _tokens(text)[1]
 
 
 def _terms(tokens: list[str]) -> tuple[str, ...]:
     return tuple(stem(w) for w in tokens if len(w) > 1 and w not in STOP_WORDS)
 
 
+def _tokens(text: str) -> tuple[int, tuple[str, ...]]:
+    """(word count, terms) of ``text``; see :func:`content_terms`."""
+    tokens = words(text)
+    if text.isascii() or not _NO_SPACES.search(text):
+        return len(tokens), _terms(tokens)
+    count = 0
+    terms: list[str] = []
+    for token in tokens:
+        if not _NO_SPACES.search(token):
+            count += 1
+            terms.extend(_terms([token]))
+            continue
+        spaced = _NO_SPACES.sub(" ", token).split()  # Latin or digits inside: "iphone的"
+        count += len(spaced) + -(-len(_NO_SPACES.findall(token)) // CHARS_PER_WORD)
+        terms.extend(_terms(spaced))
+        for run in _CONTENT_RUN.findall(token):
+            terms.extend([run] if len(run) == 1 else
+                         [run[i : i + 2] for i in range(len(run) - 1)])
+    return count, tuple(terms)
+
+
 def classify(text: str, min_words: int = MIN_WORDS) -> tuple[str, int]:
     """The kind of a segment and its word count; only "sentence" is summary material."""
-    n_words = len(words(text))
+    n_words = _tokens(text)[0]
     return _kind(text, n_words, min_words), n_words
 
 
@@ -142,12 +182,12 @@ def make_units(sentences: list[str], min_words: int = MIN_WORDS,
     """
     units: list[Unit] = []
     for i, sentence in enumerate(sentences):
-        tokens = words(sentence)
-        kind = _kind(sentence, len(tokens), min_words)
+        n_words, terms = _tokens(sentence)
+        kind = _kind(sentence, n_words, min_words)
         if kind == "credit" and i and line_breaks is not None and not line_breaks[i] \
                 and units[i - 1].kind == "sentence":
             units[i - 1] = replace(units[i - 1], kind="caption")
-        units.append(Unit(i, sentence, _terms(tokens), len(tokens), kind))
+        units.append(Unit(i, sentence, terms, n_words, kind))
     return units
 
 
