@@ -77,6 +77,7 @@ def main(verbose: bool) -> None:
 def clean(files: tuple[str, ...], no_furniture: bool) -> None:
     """Clean scraped article files: one JSON object per file."""
     from digest.clean import clean_text, learn_furniture
+    from digest.headline import with_title_from_text
     from digest.sources import decode
 
     texts: dict[str, str] = {}
@@ -93,7 +94,8 @@ def clean(files: tuple[str, ...], no_furniture: bool) -> None:
         furniture = {folder: learn_furniture(t) for folder, t in folders.items() if len(t) > 1}
     for name, text in texts.items():
         try:
-            cleaned = clean_text(text, furniture.get(Path(name).parent, frozenset()))
+            cleaned = with_title_from_text(  # an untitled page: as the build titles it
+                clean_text(text, furniture.get(Path(name).parent, frozenset())))
         except Exception as exc:  # a cleaner bug: named, and the rest goes on
             click.echo(f"{name}: skipped: could not be cleaned ({type(exc).__name__}: {exc})",
                        err=True)

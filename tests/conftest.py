@@ -3,6 +3,7 @@ feed server, and what a test does when something it needs is not on the machine.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -117,3 +118,12 @@ def server() -> Iterator[FeedServer]:
     """A feed and page server on 127.0.0.1 whose routes each test sets."""
     with running_server() as s:
         yield s
+
+
+def tree_hash(folder: Path) -> str:
+    """One hash of every file under ``folder``, by relative path and bytes."""
+    h = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        h.update(path.relative_to(folder).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import signal
@@ -12,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import copy_project
+from conftest import copy_project, tree_hash
 
 EPOCH = "1773500000"  # 2026-03-14: builds are reproducible with SOURCE_DATE_EPOCH
 
@@ -21,14 +20,6 @@ def digest_build(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
     return subprocess.run([sys.executable, "-m", "digest", "build", *args], cwd=project, env=env,
                           capture_output=True, text=True, timeout=600)
-
-
-def tree_hash(folder: Path) -> str:
-    h = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        h.update(path.relative_to(folder).as_posix().encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()
 
 
 STORIES = {

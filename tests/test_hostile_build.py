@@ -9,7 +9,6 @@ run from the cache, no process left behind.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import math
 import os
@@ -27,7 +26,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import copy_project
+from conftest import copy_project, tree_hash
 
 import digest.cache
 from digest.cache import Cache
@@ -52,14 +51,6 @@ def digest_build(project: Path, *args: str, timeout: float = 300
                  ) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "digest", "build", *args], cwd=project,
                           env=env(), capture_output=True, text=True, timeout=timeout)
-
-
-def tree_hash(folder: Path) -> str:
-    h = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        h.update(path.relative_to(folder).as_posix().encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()
 
 
 WORDS = ("harbour quay survey council ferry storm tide pier crane barge lifeboat crew market "
