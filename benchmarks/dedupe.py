@@ -69,30 +69,34 @@ def load_scorer():
     return module
 
 
-def _clean_one(args: tuple[str, frozenset[str]]) -> tuple[tuple[str, ...], str | None]:
+def _clean_one(args: tuple[str, frozenset[str]]) -> tuple[tuple[str, ...], str | None, str]:
     from digest.clean import clean_text
 
     text, furniture = args
     cleaned = clean_text(text, furniture)
-    return cleaned.body, cleaned.date
+    return cleaned.body, cleaned.date, cleaned.title
 
 
 def load_docs(bodies: str) -> list[dict]:
-    """One dict per doc: id, body (paragraphs), date, cluster, relation."""
+    """One dict per doc: id, body (paragraphs), date, title, publisher (the source), cluster,
+    relation."""
     clusters = json.loads((CORPUS / "clusters.json").read_text(encoding="utf-8"))
+    publisher = {r["doc_id"]: r["publisher"] for r in map(json.loads, (
+        CORPUS / "manifest.jsonl").read_text(encoding="utf-8").splitlines())}
     relation = {d["doc_id"]: d["relation"] for ds in clusters["clusters"].values() for d in ds}
     paths = sorted((CORPUS / "docs").glob("*.txt"))
     docs = []
     for path in paths:
         gold = json.loads((CORPUS / "gold" / f"{path.stem}.json").read_text(encoding="utf-8"))
         docs.append({"id": path.stem, "body": tuple(gold["body"]), "date": gold["date"],
+                     "title": gold["title"] or "", "publisher": publisher[path.stem],
                      "cluster": clusters["doc_cluster"][path.stem],
                      "relation": relation[path.stem], "path": path})
     if bodies == "raw":
         for d in docs:
             lines = d["path"].read_text(encoding="utf-8").splitlines()
             d["body"] = tuple(line for line in lines if line.strip())
-            d["date"] = None
+            d["date"], d["title"] = None, ""
     elif bodies == "clean":
         from digest.clean import learn_furniture
 
@@ -100,8 +104,8 @@ def load_docs(bodies: str) -> list[dict]:
         furniture = learn_furniture(texts)
         with ProcessPoolExecutor(max_workers=2) as pool:
             results = list(pool.map(_clean_one, [(t, furniture) for t in texts], chunksize=16))
-        for d, (body, date) in zip(docs, results, strict=True):
-            d["body"], d["date"] = tuple(body), date
+        for d, (body, date, title) in zip(docs, results, strict=True):
+            d["body"], d["date"], d["title"] = tuple(body), date, title
     for d in docs:
         d.pop("path")
     return docs
@@ -157,7 +161,7 @@ def run_newsdigest(docs: list[dict], **settings) -> dict[str, str]:
     key = (id(docs), len(docs), tuple(sorted(fp_settings.items())))
     if key not in _FINGERPRINTS:
         _FINGERPRINTS[key] = [fingerprint(d["body"], **fp_settings) for d in docs]
-    cands = [Candidate(d["id"], fp, d["date"])
+    cands = [Candidate(d["id"], fp, d["date"], source=d["publisher"], title=d["title"])
              for d, fp in zip(docs, _FINGERPRINTS[key], strict=True)]
     return find_duplicates(cands, MatchSettings(**settings))
 
@@ -371,7 +375,8 @@ def scale_worker(bodies: str, size: int, repeats: int) -> None:
         fps = [fingerprint(d["body"]) for d in docs]
         fp_wall.append(time.perf_counter() - wall)
         fp_cpu.append(time.process_time() - cpu)
-    cands = [Candidate(d["id"], fp, d["date"]) for d, fp in zip(docs, fps, strict=True)]
+    cands = [Candidate(d["id"], fp, d["date"], source=d["publisher"], title=d["title"])
+             for d, fp in zip(docs, fps, strict=True)]
     for _ in range(max(5, repeats)):  # cheap: a few more runs steady the median
         wall, cpu = time.perf_counter(), time.process_time()
         predicted = find_duplicates(cands)

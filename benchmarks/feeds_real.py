@@ -4,10 +4,13 @@ For each feed file it runs the pipeline (``build_digest``, no cache) twice: once
 file as a ``path:`` source and once fetched over HTTP from a server on 127.0.0.1 (with the
 ``Content-Type`` charset a server would send for the one feed that declares none), and
 prints, per feed and way: items in the feed and with text (from the corpus's
-``inventory.json``), articles published, merged as copies, false copies (a copy whose link
-differs from its canonical article's), inputs skipped with their reasons, crashes, title
-errors (a published title that differs from the item's own ``<title>``, entities decoded)
-and mojibake (a title or paragraph that ftfy would re-decode, or a U+FFFD).
+``inventory.json``), articles published with text, headlines published as links (no text of
+their own), merged as copies, false copies (a copy whose link differs from its canonical
+article's), inputs skipped with their reasons, crashes, title errors (a published title that
+differs from the item's own ``<title>``, entities decoded; where items share a link, each
+of their titles counts once), mojibake (a title or paragraph that ftfy would re-decode, or a
+U+FFFD) and furniture left (published articles holding, in body or summary, a paragraph that
+at least half of the feed's published articles hold word for word).
 Then one real ``digest build`` of all the feeds together: cold and no-change wall time,
 and the largest topics with their first titles, so that mixed topics show. And the
 fetching of all of them with the polite defaults (1 s between two requests to one host):
@@ -56,16 +59,18 @@ def feed_files(only: str) -> list[Path]:
                   and p.name != "inventory.json" and p.name.startswith(only))
 
 
-def gold_titles(path: Path) -> dict[str, str]:
-    """Each item's own title by its link, read from the item's direct ``title`` child (RSS,
-    RDF, Atom) or a JSON Feed item's ``title``; items without a link are not in it."""
+def gold_titles(path: Path) -> dict[str, list[str]]:
+    """Each item's own titles by its link: the item's direct ``title`` child in no namespace
+    or the RSS 1.0 / Atom one (not ``itunes:title`` or ``media:title``, which may differ), or
+    a JSON Feed item's ``title``. A link several items share keeps all their titles; items
+    without a link are not in it."""
     data = path.read_bytes()
-    out: dict[str, str] = {}
+    out: dict[str, list[str]] = {}
     if path.suffix == ".json":
         try:
             for item in json.loads(data.decode("utf-8-sig")).get("items", []):
                 if item.get("url") and item.get("title"):
-                    out[item["url"]] = _plain(item["title"])
+                    out.setdefault(item["url"], []).append(_plain(item["title"]))
         except (ValueError, AttributeError):
             pass
         return out
@@ -79,19 +84,45 @@ def gold_titles(path: Path) -> dict[str, str]:
     except Exception:  # not well-formed, or refused (DTDs): no gold titles for it
         return out
     for node in root.iter():
-        name = node.tag.rsplit("}", 1)[-1]
-        if name not in ("item", "entry"):
+        if _local(node.tag) not in ("item", "entry"):
             continue
         title = link = ""
         for child in node:
-            child_name = child.tag.rsplit("}", 1)[-1]
-            if child_name == "title":
+            if child.tag in _TITLE_TAGS and not title:
                 title = "".join(child.itertext())
-            elif child_name == "link":
+            elif child.tag in _LINK_TAGS and not link.strip():
                 link = child.get("href") or (child.text or "")
         if link.strip() and title.strip():
-            out[link.strip()] = _plain(title)
+            out.setdefault(link.strip(), []).append(_plain(title))
     return out
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+_NAMESPACES = ("", "{http://purl.org/rss/1.0/}", "{http://www.w3.org/2005/Atom}",
+               "{http://my.netscape.com/rdf/simple/0.9/}")
+_TITLE_TAGS = {ns + "title" for ns in _NAMESPACES}
+_LINK_TAGS = {ns + "link" for ns in _NAMESPACES}
+
+
+def title_errors(articles: Any, gold: dict[str, list[str]]) -> tuple[int, int]:
+    """(judged, wrong): published titles of titled items whose link has gold titles (an
+    untitled item sharing a titled one's link is not judged); where several items share a
+    link, each gold title can be matched once."""
+    left = {link: Counter(titles) for link, titles in gold.items()}
+    judged = wrong = 0
+    for article in articles:
+        if article.url not in left or article.title_from_text:
+            continue
+        judged += 1
+        title = _plain(article.title)
+        if left[article.url][title] > 0:
+            left[article.url][title] -= 1
+        else:
+            wrong += 1
+    return judged, wrong
 
 
 def _plain(text: str) -> str:
@@ -117,7 +148,7 @@ def source_entry(i: int, path: Path, url: str = "") -> str:
     return f"  - {{name: feed-{i}, type: {kind}, {where}}}\n"
 
 
-def measure(feeds_yaml: Path, gold: dict[str, str]) -> dict[str, Any]:
+def measure(feeds_yaml: Path, gold: dict[str, list[str]]) -> dict[str, Any]:
     from digest.config import load_config
     from digest.pipeline import build_digest
 
@@ -129,14 +160,28 @@ def measure(feeds_yaml: Path, gold: dict[str, str]) -> dict[str, Any]:
     false_copies = sum(1 for d in digest.duplicates
                        if d.url and urls.get(d.duplicate_of or "") not in (None, d.url))
     everything = (*digest.articles, *digest.duplicates)
-    title_errors = [a.title for a in everything
-                    if a.url in gold and _plain(a.title) != gold[a.url]]
+    titled, wrong = title_errors(everything, gold)
     mojibake = sum(1 for a in everything
                    if any(is_mojibake(t) for t in (a.title, *a.body)))
-    return {"published": len(digest.articles), "merged": len(digest.duplicates),
+    with_text = [a for a in digest.articles if a.body]
+    return {"published": len(with_text), "links": len(digest.articles) - len(with_text),
+            "merged": len(digest.duplicates), "repeated": repeated(with_text),
             "false": false_copies, "skipped": Counter(s.reason[:60] for s in digest.skipped),
-            "titled": sum(1 for a in everything if a.url in gold),
-            "title_errors": len(title_errors), "mojibake": mojibake, "crash": ""}
+            "titled": titled, "title_errors": wrong, "mojibake": mojibake, "crash": ""}
+
+
+def repeated(articles: list[Any]) -> int:
+    """Published articles whose body or summary holds a paragraph that at least 3 and at least
+    half of the feed's published articles hold, word for word (case and spacing aside): the
+    feed's furniture left in, judged apart from the build's own rule."""
+    def key(text: str) -> str:
+        return " ".join(text.casefold().split())
+
+    held = Counter(k for a in articles for k in {key(p) for p in a.body})
+    common = {k for k, n in held.items() if n >= max(3, len(articles) / 2)}
+    return sum(1 for a in articles
+               if common & {key(p) for p in a.body}
+               or any(c in key(s) for s in a.summary for c in common))
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -151,11 +196,12 @@ class _Handler(SimpleHTTPRequestHandler):
 
 def row(name: str, way: str, inventory: dict[str, Any], m: dict[str, Any]) -> str:
     if m["crash"]:
-        return f"| {name} | {way} | {inventory.get('n', '?')} | | | | | CRASH {m['crash']} | | |"
+        return (f"| {name} | {way} | {inventory.get('n', '?')} | | | | | | CRASH {m['crash']}"
+                " | | | |")
     skipped = "; ".join(f"{n}× {r}" for r, n in m["skipped"].most_common(2))
     return (f"| {name} | {way} | {inventory.get('n', '?')} | {inventory.get('with_text', '?')}"
-            f" | {m['published']} | {m['merged']} | {m['false']} | {skipped} |"
-            f" {m['title_errors']}/{m['titled']} | {m['mojibake']} |")
+            f" | {m['published']} | {m['links']} | {m['merged']} | {m['false']} | {skipped} |"
+            f" {m['title_errors']}/{m['titled']} | {m['mojibake']} | {m['repeated']} |")
 
 
 def together(files: list[Path], work: Path) -> list[str]:
@@ -229,9 +275,9 @@ def main() -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
     totals: Counter[str] = Counter()
-    print("| feed | way | items | with text | published | merged | false copies | skipped"
-          " (top reasons) | title errors | mojibake |")
-    print("|---|---|---:|---:|---:|---:|---:|---|---:|---:|")
+    print("| feed | way | items | with text | published | links | merged | false copies |"
+          " skipped (top reasons) | title errors | mojibake | furniture left |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         for i, path in enumerate(files):
@@ -244,8 +290,8 @@ def main() -> None:
                 totals["crashes"] += bool(m["crash"])
                 if not m["crash"]:
                     totals["with_text"] += inventory.get(path.name, {}).get("with_text", 0)
-                    for key in ("published", "merged", "false", "titled", "title_errors",
-                                "mojibake"):
+                    for key in ("published", "links", "merged", "false", "titled",
+                                "title_errors", "mojibake", "repeated"):
                         totals[key] += m[key]
         print()
         kept = totals["published"] + totals["merged"]
@@ -254,7 +300,9 @@ def main() -> None:
               f" ({kept / max(totals['with_text'], 1):.1%}); false copies {totals['false']};"
               f" title errors {totals['title_errors']} of {totals['titled']} titled"
               f" ({1 - totals['title_errors'] / max(totals['titled'], 1):.1%} right);"
-              f" items with mojibake {totals['mojibake']}")
+              f" items with mojibake {totals['mojibake']}; headlines published as links"
+              f" {totals['links']}; articles with the feed's furniture left"
+              f" {totals['repeated']}")
         if not args.no_together:
             for line in together(files, work):
                 print(line)

@@ -40,6 +40,7 @@ _STAGE_PACKAGES = ("clean", "summarize", "dedupe", "group")
 _STAGE_MODULES = ("records.py", "text.py", "fields.py", "headline.py", "per_article.py",
                   "pipeline.py")
 _SLOT = "slot:"  # key prefix of corpus-wide results (hex keys never start with it)
+_RECENT = "recent:"  # key prefix of what is remembered of a group's latest inputs
 _SCHEMA = ("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY,"
            " value BLOB NOT NULL, version TEXT NOT NULL DEFAULT '');")
 
@@ -118,6 +119,12 @@ class Store(Protocol):
     def latest(self, kind: str, inputs: Any, compute: Callable[[], Any]) -> Any:
         """The result of ``compute()``, kept while ``inputs`` are unchanged: one per kind."""
 
+    def recent(self, kind: str, group: str, entries: Sequence[tuple[str, Any]], limit: int
+               ) -> list[Any]:
+        """The values of ``entries`` (``(id, value)``, this build's) and of those remembered
+        for ``group`` from earlier builds whose ids are not among them; the ``limit`` most
+        recently seen are remembered for the next build. The history survives new code."""
+
     def prune(self) -> int:
         """Delete what no key of this code can reach; the count deleted."""
 
@@ -135,6 +142,10 @@ class NoCache:
 
     def latest(self, kind: str, inputs: Any, compute: Callable[[], Any]) -> Any:
         return compute()
+
+    def recent(self, kind: str, group: str, entries: Sequence[tuple[str, Any]], limit: int
+               ) -> list[Any]:
+        return [value for _, value in entries]
 
     def prune(self) -> int:
         return 0
@@ -195,6 +206,22 @@ class Cache:
             value = compute()
             self.put_slot(kind, key, value)
         return value
+
+    def recent(self, kind: str, group: str, entries: Sequence[tuple[str, Any]], limit: int
+               ) -> list[Any]:
+        """:meth:`Store.recent`: one row per kind and group, oldest first, rewritten (with
+        this code's version, so :meth:`prune` keeps it) on every build."""
+        key = _RECENT + key_for(kind, group)
+        found = self.get_many([key]).get(key)
+        earlier = found if isinstance(found, tuple) else ()
+        now = {entry_id for entry_id, _ in entries}
+        kept = [e for e in earlier
+                if isinstance(e, tuple) and len(e) == 2 and isinstance(e[0], str)
+                and e[0] not in now]
+        remembered = (*kept, *((entry_id, value) for entry_id, value in entries))
+        self.put_many({key: remembered[-limit:] if limit > 0 else ()})
+        return [value for _, value in entries] + [value for _, value in kept[
+            max(0, len(kept) - max(0, limit - len(entries))):]]
 
     def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
         """The value of each of ``keys`` the cache holds; a row that does not decode is a

@@ -101,6 +101,12 @@ def _source_type(v: Any) -> str | None:
     return f"must be one of {', '.join(SOURCE_TYPES)} (got {v!r})"
 
 
+def _one_of(*values: str) -> Check:
+    def check(v: Any) -> str | None:
+        return None if v in values else f"must be one of {', '.join(values)} (got {v!r})"
+    return check
+
+
 def _locale(v: Any) -> str | None:
     from babel import Locale, UnknownLocaleError  # Material's own dependency
 
@@ -220,6 +226,11 @@ class SourceSettings:
     full_text: bool = setting(False, help="feeds: fetch the article page when the item is a"
                                           " teaser (under `fetch.teaser_words` words, or ending"
                                           ' "…" / "Read more")')
+    headline_only: str = setting(
+        "link", check=_one_of("link", "skip"), shape="`link` or `skip`",
+        help="an item with a title and a link but no text of its own (a headline-only feed,"
+             " or text that is all the source's template): published as a link to the"
+             " original (`link`), or left out and counted in the build report (`skip`)")
     follow_symlinks: bool = setting(
         False, help="read files the `path` glob matches through a symlink that leads out of the"
                     " folder the glob names (skipped and reported otherwise; a path without"

@@ -18,38 +18,45 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 
 from digest.clean import clean_text
+from digest.clean.template import without_template
 from digest.dedupe import fingerprint
 from digest.fields import from_fields, language_of
 from digest.headline import with_title_from_text
 from digest.records import Article, Cleaned, RawDocument
 from digest.summarize import summarize
+from digest.urls import web_url
 from digest.workers import die_with_parent
 
 SERIAL_BELOW = 24  # documents; fewer than this run in-process (a pool costs more than it saves)
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+NO_TEXT = "no article text recognised"
+NO_HEADLINE = "no text of its own, and no title and link to list it by"
 
 
 @dataclass(frozen=True)
 class Processed:
     """The per-article results: what the cache keeps for one document."""
 
-    article: Article | None
-    fingerprint: bytes = b""
+    article: Article | None  # without a body: a headline only (a title and a link)
+    fingerprint: bytes = b""  # none for a headline only
     problem: str = ""  # why the document gave no article
 
 
 def clean_document(doc: RawDocument, furniture: frozenset[str] = frozenset()) -> Cleaned:
     """Clean one document: scraped text through the cleaner (with the language its fields
-    give: a fetched page's), structured fields as given. Either way, a document without a
-    title is titled from its own text, and marked so (:mod:`digest.headline`)."""
+    give: a fetched page's) without the lines its source repeats (``furniture``: learned
+    furniture lines), structured fields as given without the source's template
+    (``furniture``: learned template units, :mod:`digest.clean.template`). Either way, a
+    document without a title is titled from its own text, and marked so
+    (:mod:`digest.headline`)."""
     if doc.text:
         cleaned = clean_text(doc.text, furniture)
         language = language_of(doc.fields)
         if language:
             cleaned = replace(cleaned, language=language)
     else:
-        cleaned = from_fields(doc.fields)
+        cleaned, _ = without_template(from_fields(doc.fields), furniture)
     return with_title_from_text(cleaned)
 
 
@@ -71,11 +78,15 @@ def process(doc: RawDocument, furniture: frozenset[str], sentences: int) -> Proc
 
 def _process(doc: RawDocument, furniture: frozenset[str], sentences: int) -> Processed:
     cleaned = clean_document(doc, furniture)
-    if not cleaned.body:
-        return Processed(None, problem="no article text recognised")
     url = doc.fields.get("url")
-    article = Article(doc.id, doc.source, doc.origin, cleaned,
-                      url=url if isinstance(url, str) else None, priority=doc.priority,
+    url = url if isinstance(url, str) else None
+    if not cleaned.body:
+        if doc.text or not cleaned.title or not web_url(url):
+            return Processed(None, problem=NO_TEXT if doc.text else NO_HEADLINE)
+        # a headline only: an article without text, whose build decides to list it or not
+        return Processed(Article(doc.id, doc.source, doc.origin, cleaned, url=url,
+                                 priority=doc.priority))
+    article = Article(doc.id, doc.source, doc.origin, cleaned, url=url, priority=doc.priority,
                       summary=tuple(summarize(cleaned.text, sentences)))
     return Processed(article, fingerprint(cleaned.body).to_bytes())
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import replace
@@ -28,8 +28,16 @@ from digest.build_time import build_stamp, reference_moment
 from digest.cache import Cache, NoCache, Store, key_for
 from digest.clean.dates import is_plausible
 from digest.clean.furniture import PageLines, learn_from_pages, read_page
+from digest.clean.template import (
+    REMEMBERED,
+    ItemUnits,
+    item_units,
+    learn_template,
+    without_template,
+)
 from digest.config import Config
 from digest.dedupe import FINGERPRINT_KEY, Candidate, Fingerprint, copy_adds, find_duplicates
+from digest.fields import from_fields
 from digest.group import ItemFeatures, group_articles, item_features
 from digest.per_article import Processed, Progress, map_documents
 from digest.records import (
@@ -45,6 +53,7 @@ from digest.records import (
 )
 from digest.sources import newest_input, read_sources
 from digest.summarize import summarize_topic
+from digest.text import shorten
 from digest.timing import StageTimes
 
 __all__ = ["CACHED_RECORDS", "Progress", "StageTimes", "build_digest"]
@@ -53,8 +62,9 @@ log = logging.getLogger("digest")
 
 # every record class a cached value holds: the cache decodes rows into these and no other
 CACHED_RECORDS = (Processed, Article, Cleaned, Copy, Topic, TopicSentence, PageLines,
-                  ItemFeatures)
+                  ItemFeatures, ItemUnits)
 NO_CACHE = NoCache()
+HEADLINE_ONLY = "headline only (a title and a link, no text of its own)"
 
 
 def build_digest(config: Config, *, jobs: int | None = None, executor: Executor | None = None,
@@ -77,11 +87,14 @@ def build_digest(config: Config, *, jobs: int | None = None, executor: Executor 
     try:
         with times.timed("sources"):
             docs, skipped, notices = read_sources(config)
-            furniture = learn_source_furniture(docs, store)
+            furniture = {**learn_source_furniture(docs, store),
+                         **learn_source_templates(docs, store)}
+            notices.extend(template_notices(docs, furniture, config))
         with times.timed("clean+summarize"):
             results = process_documents(docs, furniture, config.summary_sentences, store,
                                         executor, jobs, progress)
-        articles, fingerprints, dropped, undated = checked_articles(docs, results, today)
+        articles, fingerprints, dropped, undated = checked_articles(
+            docs, results, today, {s.name: s.headline_only == "link" for s in config.sources})
         skipped, notices = [*skipped, *dropped], [*notices, *undated]
         with times.timed("dedupe"):
             kept, duplicates = merge_duplicates(articles, fingerprints)
@@ -125,6 +138,53 @@ def learn_source_furniture(docs: Iterable[RawDocument],
     return {source: learn_from_pages(p) for source, p in pages.items()}
 
 
+def learn_source_templates(docs: Iterable[RawDocument], store: Store = NO_CACHE
+                           ) -> dict[str, frozenset[str]]:
+    """What each source of structured items (feeds, JSON Lines) repeats on its items
+    (:mod:`digest.clean.template`), learned from its items of this build and the last
+    :data:`~digest.clean.template.REMEMBERED` remembered in ``store`` from earlier ones."""
+    units: dict[str, list[tuple[str, ItemUnits]]] = defaultdict(list)
+    for doc in docs:
+        if not doc.text:
+            fields = from_fields(doc.fields)
+            units[doc.source].append((doc.id, item_units(doc.id, fields.title, fields.body)))
+    learned = {}
+    for source, items in units.items():
+        read = store.recent("template units", source, items, REMEMBERED)
+        learned[source] = learn_template([u for u in read if _whole(u)])
+    return learned
+
+
+def _whole(units: object) -> bool:
+    # a remembered entry is data from a file: used only when it is what this code wrote
+    return (isinstance(units, ItemUnits) and len(units.keys) == len(units.words)
+            and all(isinstance(k, str) for k in units.keys)
+            and all(isinstance(n, int) for n in units.words))
+
+
+def template_notices(docs: Iterable[RawDocument], furniture: Mapping[str, frozenset[str]],
+                     config: Config) -> list[Skipped]:
+    """One notice per source of structured items whose template was left out of items: how
+    many items, and what the template says (the first passage of it met)."""
+    where = {s.name: s.location or s.where for s in config.sources}
+    items: Counter[str] = Counter()
+    example: dict[str, str] = {}
+    for doc in docs:
+        template = furniture.get(doc.source)
+        if doc.text or not template:
+            continue
+        fields = from_fields(doc.fields)
+        _, removed = without_template(fields, template)
+        if removed:
+            items[doc.source] += 1
+            example.setdefault(doc.source, removed[0])
+    return [Skipped(where.get(source, source),
+                    f"{count} item{'s' if count != 1 else ''}: text the source repeats on its"
+                    f" items (its template) left out, such as “{shorten(example[source])}”",
+                    source)
+            for source, count in items.items()]
+
+
 def process_documents(docs: Sequence[RawDocument], furniture: Mapping[str, frozenset[str]],
                       sentences: int, store: Store = NO_CACHE, executor: Executor | None = None,
                       jobs: int | None = None, progress: Progress | None = None
@@ -138,11 +198,14 @@ def process_documents(docs: Sequence[RawDocument], furniture: Mapping[str, froze
         [docs[i] for i in todo], furniture, sentences, executor, jobs, progress))
 
 
-def checked_articles(docs: Sequence[RawDocument], results: Sequence[Processed], today: dt.date
+def checked_articles(docs: Sequence[RawDocument], results: Sequence[Processed], today: dt.date,
+                     list_headlines: Mapping[str, bool] | None = None
                      ) -> tuple[list[Article], dict[str, bytes], list[Skipped], list[Skipped]]:
     """The articles, their fingerprints by id, the documents that gave no article (skipped)
-    and the articles listed as undated (notices): those without a date, or whose date is not
-    plausible on ``today``."""
+    and the articles listed with a note (notices): those without a date, or whose date is not
+    plausible on ``today``, and headlines only (a title and a link, no text of their own),
+    which are published as links where ``list_headlines`` says so for their source (by
+    default) and skipped elsewhere."""
     articles: list[Article] = []
     fingerprints: dict[str, bytes] = {}
     skipped: list[Skipped] = []
@@ -150,16 +213,25 @@ def checked_articles(docs: Sequence[RawDocument], results: Sequence[Processed], 
     for doc, result in zip(docs, results, strict=True):
         article = result.article
         if article is None:
-            skipped.append(Skipped(doc.origin, result.problem))
+            skipped.append(Skipped(doc.origin, result.problem, doc.source))
             continue
+        if not article.body:
+            if not (list_headlines or {}).get(doc.source, True):
+                skipped.append(Skipped(doc.origin, f"{HEADLINE_ONLY}: not published"
+                                       " (headline_only: skip)", doc.source))
+                continue
+            notices.append(Skipped(doc.origin, f"{HEADLINE_ONLY}: published as a link to"
+                                   " the original", doc.source))
         if article.date and not is_plausible(article.date, today):
             notices.append(Skipped(doc.origin, f"date {article.date} is implausible"
-                                   " (before 1990 or in the future): listed as undated"))
+                                   " (before 1990 or in the future): listed as undated",
+                                   doc.source))
             article = replace(article, cleaned=replace(article.cleaned, date=None))
         elif not article.date:
-            notices.append(Skipped(doc.origin, "no date found: listed as undated"))
+            notices.append(Skipped(doc.origin, "no date found: listed as undated", doc.source))
         articles.append(article)
-        fingerprints[doc.id] = result.fingerprint
+        if result.fingerprint:
+            fingerprints[doc.id] = result.fingerprint
     return articles, fingerprints, skipped, notices
 
 
@@ -167,9 +239,11 @@ def checked_articles(docs: Sequence[RawDocument], results: Sequence[Processed], 
 
 def merge_duplicates(articles: Sequence[Article], fingerprints: Mapping[str, bytes]
                      ) -> tuple[list[Article], list[Article]]:
-    """Canonical articles (with their ``also_in`` copies) and the duplicates, in input order."""
+    """Canonical articles (with their ``also_in`` copies) and the duplicates, in input order.
+    Articles without a fingerprint (headlines only) are nobody's copy."""
     candidates = [Candidate(id=a.id, fingerprint=Fingerprint.from_bytes(fingerprints[a.id]),
-                            date=a.date, priority=a.priority) for a in articles]
+                            date=a.date, priority=a.priority, source=a.source, title=a.title)
+                  for a in articles if a.id in fingerprints]
     canonical_of = find_duplicates(candidates)
     by_id = {a.id: a for a in articles}
     copies: dict[str, list[Article]] = defaultdict(list)

@@ -57,10 +57,12 @@ try:
     from digest.site.dates import parse_day
     from digest.site.feeds import FEED_FILES
     from digest.site.language import language_tag
+    from digest.site.origins import grouped
     from digest.timing import StageTimes
 except ImportError as exc:
     raise ValidationError(describe_import_error(exc)) from None
 
+EXAMPLES = 3  # inputs named on the terminal line of a reason several inputs share
 log = logging.getLogger("mkdocs.plugins.digest")
 REPORT_FILE = "build-report.json"  # written beside the site folder, not published in it
 FOOTER_SOURCES = 6  # sources named in the footer; more are counted
@@ -264,8 +266,15 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
                                   tuple(reused), len(urls))
         site_dir.resolve().parent.joinpath(REPORT_FILE).write_text(
             json.dumps(self.result.report(), indent=2, ensure_ascii=False), encoding="utf-8")
-        for s in run.summary.skipped:
-            log.warning("skipped %s: %s", s.origin, s.reason)
+        for group in grouped(run.summary.skipped, run.feeds.sources):
+            if len(group.origins) == 1:
+                log.warning("skipped %s: %s", group.origins[0], group.reason)
+                continue
+            more = len(group.origins) - EXAMPLES
+            log.warning("skipped %d inputs of %s: %s: %s%s (each in the build report)",
+                        len(group.origins), group.source, group.reason,
+                        ", ".join(group.origins[:EXAMPLES]),
+                        f" and {more} more" if more > 0 else "")
 
 
 def _with_attributes(html: str, tag: re.Pattern[str], attributes: str) -> str:

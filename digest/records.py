@@ -208,6 +208,7 @@ class Skipped:
 
     origin: str
     reason: str
+    source: str = ""  # the name in feeds.yaml of the source it is one of, when known
 
 
 @dataclass(frozen=True)

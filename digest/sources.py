@@ -70,16 +70,15 @@ def read_sources(config: Config) -> tuple[list[RawDocument], list[Skipped], list
     for source in config.sources:
         found, skip, notice = _read_one(config, source, fetched)
         found, refused, repaired = _at_the_door(source, found)
-        skipped.extend(skip)
-        skipped.extend(refused)
-        notices.extend(notice)
-        notices.extend(repaired)
+        skipped.extend(_of(source, [*skip, *refused]))
+        notices.extend(_of(source, [*notice, *repaired]))
         for doc in found:
             if not wanted(doc, source.include, source.exclude):
                 continue
             if doc.id in seen:
                 first = seen[doc.id]
-                skipped.append(Skipped(doc.origin, f"duplicate id {doc.id!r} (first in {first})"))
+                skipped.append(Skipped(doc.origin, f"duplicate id {doc.id!r} (first in {first})",
+                                       source.name))
                 continue
             seen[doc.id] = doc.origin
             docs.append(doc)
@@ -154,7 +153,14 @@ def _valid_entry(entry: Skipped) -> Skipped:
     """A report entry that the report can be written with (a file name's undecodable bytes,
     a control character in an error message)."""
     origin, reason = valid_text(entry.origin)[0], valid_text(entry.reason)[0]
-    return entry if (origin, reason) == (entry.origin, entry.reason) else Skipped(origin, reason)
+    if (origin, reason) == (entry.origin, entry.reason):
+        return entry
+    return Skipped(origin, reason, entry.source)
+
+
+def _of(source: SourceSettings, entries: list[Skipped]) -> list[Skipped]:
+    """Report entries of one source, each marked as the source's."""
+    return [e if e.source else Skipped(e.origin, e.reason, source.name) for e in entries]
 
 
 Read = tuple[list[RawDocument], list[Skipped], list[Skipped]]  # documents, skipped, notices

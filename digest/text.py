@@ -48,3 +48,14 @@ def normalize_title(title: str) -> str:
     folded = unicodedata.normalize("NFKC", title).casefold()
     folded = folded.replace("’", "'").replace("'", "")
     return " ".join(_WORD.findall(folded))
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """``text`` on one line, cut at a word boundary to at most ``limit`` characters with "…"
+    when longer: how a report quotes a passage."""
+    one = " ".join(text.split())
+    if len(one) <= limit:
+        return one
+    cut = one[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:") + "…"

@@ -186,7 +186,7 @@ def test_result_is_a_forest_of_depth_one_and_order_free(stories: list[int], rnd)
     cands = []
     for k, s in enumerate(stories):
         body = edited(story(s), seed=k) if k % 2 else story(s)
-        cands.append(cand(f"d{k}", body, f"2024-01-{1 + k % 9:02d}", priority=k % 3))
+        cands.append(cand(f"d{k}", body, f"2024-01-{1 + k % 7:02d}", priority=k % 3))  # a week
     dupes = find_duplicates(cands)
     assert not set(dupes) & set(dupes.values())
     for dup, canon in dupes.items():
@@ -286,3 +286,55 @@ def test_gold_bodies_of_the_generated_corpus_meet_the_bar() -> None:
     gold, pred = pairs(gold_cluster), pairs(predicted)
     assert len(gold & pred) / len(pred) >= 0.99
     assert len(gold & pred) / len(gold) >= 0.97
+
+
+# ---------------------------------------------------------------- issue 16, item 5
+
+
+def test_copies_more_than_a_few_days_apart_are_a_sources_recurring_posts() -> None:
+    body = story(71)
+    near = [Candidate("a", fingerprint(body), "2024-03-01"),
+            Candidate("b", fingerprint(body), "2024-03-07")]
+    assert find_duplicates(near) == {"a": "b"}  # six days: an update, a late syndication
+    far = [Candidate("a", fingerprint(body), "2024-03-01"),
+           Candidate("b", fingerprint(edited(body, 2)), "2024-05-19")]
+    assert find_duplicates(far) == {}  # two months: next version's sunset notice
+    undated = [Candidate("a", fingerprint(body), None),
+               Candidate("b", fingerprint(body), "2024-05-19")]
+    assert find_duplicates(undated) == {"a": "b"}  # no date, no evidence against
+
+
+def test_one_sources_equal_bodies_under_different_titles_are_a_series() -> None:
+    body = story(72)
+    series = [Candidate(n, fingerprint(body), "2024-03-01", source="blog", title=t)
+              for n, t in (("a", "Quote #17"), ("b", "Quote #18"), ("c", "quote #17"))]
+    # a and c: one title (case aside), copies; b: the next post of the series
+    assert find_duplicates(series) == {"c": "a"} or find_duplicates(series) == {"a": "c"}
+    # the same bodies from two sources, retitled: syndication, copies
+    syndicated = [Candidate("a", fingerprint(body), "2024-03-01", source="one", title="X"),
+                  Candidate("b", fingerprint(body), "2024-03-01", source="two", title="Y")]
+    assert len(find_duplicates(syndicated)) == 1
+    # one source, an edited body under a new title: an update, a copy
+    update = [Candidate("a", fingerprint(body), "2024-03-01", source="blog", title="X"),
+              Candidate("b", fingerprint(body + story(73, 2)), "2024-03-01", source="blog",
+                        title="X, and more")]
+    assert find_duplicates(update) == {"a": "b"}
+
+
+def test_equal_bodies_chain_past_a_refused_neighbour() -> None:
+    # in input order the series post stands between the two copies: they still merge
+    body = story(74)
+    cands = [Candidate("p1", fingerprint(body), "2024-03-01", source="s", title="One"),
+             Candidate("p2", fingerprint(body), "2024-03-01", source="s", title="Two"),
+             Candidate("p3", fingerprint(body), "2024-03-02", source="s", title="One")]
+    dupes = find_duplicates(cands)
+    assert set(dupes) | set(dupes.values()) == {"p1", "p3"}
+
+
+def test_web_addresses_are_not_story_text() -> None:
+    body = story(75)
+    with_link = (*body, "https://social.example/@writer/113778884376882225")
+    assert fingerprint(with_link).body_hash == fingerprint(body).body_hash
+    assert fingerprint((*body, "see www.example.org/a/b?c=1")).body_hash == \
+        fingerprint((*body, "see")).body_hash
+    assert fingerprint((*body, "mail me@example.org")).body_hash != fingerprint(body).body_hash

@@ -126,3 +126,32 @@ def test_parse_feed_takes_the_content_type() -> None:
     feed = parse_feed(data, "https://harbour.example/feed.xml",
                       content_type="application/rss+xml; charset=koi8-r")
     assert (feed.items[0].title, feed.items[0].body[0]) == RUSSIAN
+
+
+def test_the_report_says_when_the_encoding_was_guessed(server: FeedServer,
+                                                       tmp_path: Path) -> None:
+    data = rss(*RUSSIAN).encode("cp1251")
+    (tmp_path / "feed.xml").write_bytes(data)
+    _, _, notices = read_sources(config(tmp_path, "    path: feed.xml\n"))
+    assert [n.reason for n in notices] == [
+        "no encoding declared (no byte order mark, XML declaration or HTTP charset) and not"
+        " UTF-8: read as cp1251, the encoding its words read most naturally in"]
+    assert notices[0].origin == "feed.xml" and notices[0].source == "harbour"
+    # said by the server, or declared: nothing was guessed, nothing to say
+    server.static("/feed.xml", data, "application/rss+xml; charset=windows-1251")
+    _, _, notices = read_sources(config(tmp_path, f"    url: {server.base}/feed.xml\n"))
+    assert notices == []
+    declared = rss(*RUSSIAN, '<?xml version="1.0" encoding="windows-1251"?>').encode("cp1251")
+    (tmp_path / "feed.xml").write_bytes(declared)
+    assert read_sources(config(tmp_path, "    path: feed.xml\n"))[2] == []
+
+
+@pytest.mark.parametrize(("text", "encoding", "language"), [
+    (CZECH, "cp1250", "cs"), (CZECH, "iso-8859-2", "cs"), (POLISH, "iso-8859-2", "pl-PL"),
+    (RUSSIAN, "koi8-r", "ru"), (GREEK, "iso-8859-7", "el")])
+def test_a_feed_naming_its_language_is_read_in_that_languages_encodings(
+        tmp_path: Path, text: tuple[str, str], encoding: str, language: str) -> None:
+    # Czech in Windows-1250 read as Windows-1252 shows letters too ("Pøístav"): the shapes
+    # alone cannot tell, the language the feed names can
+    data = rss(*text).replace("<channel>", f"<channel><language>{language}</language>")
+    assert text_of(read_as_file(tmp_path, data.encode(encoding))) == text

@@ -153,3 +153,40 @@ def test_json_feed_relative_urls_use_home_page_url_or_the_documents_address() ->
         "https://pebblecove.example/journal/2026/03/rockpools"]
     fetched = parse_feed(_read("jsonfeed-http.json"), "https://cdn.pebblecove.example/j/feed.json")
     assert fetched.items[0].url == "https://cdn.pebblecove.example/j/2026/03/seawall"
+
+
+# --- slips the lenient readers read: an undeclared prefix, a guid two posts share ------------
+
+_PODCAST = """<?xml version="1.0" encoding="UTF-8"?>
+<rss xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" version="2.0"><channel>
+<title>Harbour Hour</title><link>https://hour.example/</link>
+<item><title>Episode 3: the tide mill</title><guid>https://hour.example/3</guid>
+<content:encoded>&lt;p&gt;We visit the tide mill and its new wheel.&lt;/p&gt;</content:encoded>
+</item>
+<item><title>Episode 2: rope makers</title><guid>https://hour.example/2</guid>
+<description>Two rope makers explain how a mooring line is laid.</description></item>
+</channel></rss>"""
+
+
+def test_a_namespace_prefix_used_without_its_declaration_is_read() -> None:
+    # content: is never declared; the items are whole, so the feed is read as readers read it
+    feed = parse_feed(_PODCAST.encode())
+    assert [i.title for i in feed.items] == ["Episode 3: the tide mill", "Episode 2: rope makers"]
+    assert feed.items[0].body == ("We visit the tide mill and its new wheel.",)
+    # a feed cut short is still refused (its last good items are kept instead)
+    with pytest.raises(FeedError, match="not well-formed"):
+        parse_feed(_PODCAST.encode()[: _PODCAST.index("<item><title>Episode 2")])
+
+
+def test_posts_sharing_a_guid_are_both_read_and_a_repeated_post_is_one() -> None:
+    item = ("<item><title>{}</title><guid>https://log.example/2026/03/02#a1</guid>"
+            "<description>{}</description></item>")
+    posts = [item.format("Tide mill", "The wheel turns again."),
+             item.format("", "A second note, posted under the first one's address."),
+             item.format("Tide mill", "The wheel turns again.")]
+    rss = ('<?xml version="1.0"?><rss version="2.0"><channel><title>Log</title>'
+           f"<link>https://log.example/</link>{''.join(posts)}</channel></rss>").encode()
+    keys = [i.key for i in parse_feed(rss).items]
+    assert keys[0] == keys[2] == "https://log.example/2026/03/02#a1"  # the same post twice
+    assert keys[1] != keys[0] and keys[1].startswith(keys[0])  # another post: its own key
+    assert keys == [i.key for i in parse_feed(rss).items]  # stable from build to build

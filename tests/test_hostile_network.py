@@ -44,7 +44,9 @@ SECRET_PAGE = ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
                          " and what it paid for the harbour works, the dredging and the new"
                          " lights along the quay wall this winter.</p>" for i in range(6))
                + "</article></main></body></html>").encode()
-TEASER = "A short teaser that the page would replace&#8230;"
+# each item's own teaser: one text on every item would be the feed's template (its items
+# then headlines only: see test_template.py)
+TEASER = "A short teaser of item {} that the page would replace&#8230;"
 
 
 def rss(items: list[tuple[str, str]]) -> bytes:
@@ -52,7 +54,8 @@ def rss(items: list[tuple[str, str]]) -> bytes:
     entries = "".join(
         f"<item><title>{title}</title><link>{link}</link><guid>g{i}</guid>"
         f"<pubDate>Mon, 02 Mar 2026 0{i % 10}:00:00 GMT</pubDate>"
-        f"<description>{TEASER}</description></item>" for i, (title, link) in enumerate(items))
+        f"<description>{TEASER.format(i)}</description></item>"
+        for i, (title, link) in enumerate(items))
     return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Quay News</title>'
             f"<link>http://127.0.0.1/</link>{entries}</channel></rss>").encode()
 

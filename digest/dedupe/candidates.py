@@ -82,6 +82,12 @@ class MatchSettings:
     max_bucket: int = 200
     """LSH buckets holding more articles than this are skipped (a bucket that
     big is furniture shared by a site, and would cost quadratic time)."""
+    max_days_apart: int = 6
+    """Two dated articles published more days apart than this are not copies, however
+    alike: a story's copies and updates come within days (in the generated corpus every
+    story's copies lie within 2 days), while a source's recurring posts (a weekly calendar,
+    an API's sunset notice for each version, a yearly call for papers) repeat their text
+    a week or more apart."""
 
     def __post_init__(self) -> None:
         if min(self.bands, self.rows) < 1:
@@ -261,12 +267,16 @@ def score_pairs(
 
 
 def matching_pairs(
-    fingerprints: Sequence[Fingerprint], settings: MatchSettings | None = None
+    fingerprints: Sequence[Fingerprint], settings: MatchSettings | None = None,
+    chain_order: np.ndarray | None = None,
 ) -> np.ndarray:
     """Index pairs ``(i, j)`` judged copies of one story: equal body hashes
     or a confirmed LSH candidate (see the module docstring).
 
-    Bodies under ``settings.min_words`` words are in no pair.
+    Bodies under ``settings.min_words`` words are in no pair. Equal bodies are
+    chained (each to the next) in ``chain_order`` (a rank per fingerprint; by
+    default their order), so that a caller who drops some pairs keeps the
+    chains between neighbours of that order.
     """
     settings = settings or MatchSettings()
     if not fingerprints:
@@ -274,7 +284,7 @@ def matching_pairs(
     n_words = np.array([f.words for f in fingerprints], dtype=np.int64)
     shingles = np.array([f.shingles for f in fingerprints], dtype=np.float64)
     eligible = (n_words >= settings.min_words) & (shingles > 0)
-    exact = _exact_pairs(fingerprints, eligible)
+    exact = _exact_pairs(fingerprints, eligible, chain_order)
     signatures = signature_matrix(fingerprints)
     by_permutation = np.ascontiguousarray(signatures.T)  # each band and sort reads contiguously
     candidates = lsh_pairs(by_permutation, eligible, settings)
@@ -290,13 +300,15 @@ def matching_pairs(
     return np.concatenate([exact, candidates[confirmed]])
 
 
-def _exact_pairs(fingerprints: Sequence[Fingerprint], eligible: np.ndarray) -> np.ndarray:
+def _exact_pairs(fingerprints: Sequence[Fingerprint], eligible: np.ndarray,
+                 chain_order: np.ndarray | None = None) -> np.ndarray:
     # Chain the articles of each body hash: the groups join them all.
     rows = np.flatnonzero(eligible)
     if not len(rows):
         return np.empty((0, 2), dtype=np.int64)
     digests = np.frombuffer(b"".join(fingerprints[int(i)].body_hash for i in rows), dtype="<u8")
     keys = digests.reshape(-1, 2)
-    order = np.lexsort((rows, keys[:, 1], keys[:, 0]))
+    rank = rows if chain_order is None else np.asarray(chain_order)[rows]
+    order = np.lexsort((rows, rank, keys[:, 1], keys[:, 0]))
     same = np.all(keys[order][1:] == keys[order][:-1], axis=1)
     return np.stack([rows[order][:-1][same], rows[order][1:][same]], axis=1)

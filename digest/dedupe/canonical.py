@@ -41,6 +41,8 @@ class Candidate:
     fingerprint: Fingerprint
     date: str | None = None  # YYYY-MM-DD; compared as text
     priority: int = 0  # the source's position in feeds.yaml; lower wins ties
+    source: str = ""  # the feed's name: one source's posts of equal body need equal titles
+    title: str = ""
 
 
 def connected_groups(n: int, pairs: np.ndarray | Sequence[tuple[int, int]]) -> list[list[int]]:

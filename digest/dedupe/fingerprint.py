@@ -15,6 +15,7 @@ It holds
 from __future__ import annotations
 
 import hashlib
+import re
 import struct
 import unicodedata
 import zlib
@@ -44,7 +45,8 @@ SEED = 1
 
 SCHEME = "affine32"
 """datasketch's permutation scheme: 32-bit values, 4 bytes per permutation."""
-_FORMAT = 1
+_FORMAT = 2  # 2: web addresses left out of the words
+_WEB_ADDRESS = re.compile(r"(?<![\w@])(?:[a-z][a-z0-9+.-]*://|www\.)[^\s<>\"]+")
 _HEADER = struct.Struct("<BHHII16s")  # format, num_perm, shingle words, shingles, words, hash
 _WORD_MULTIPLIERS = np.array(
     [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
@@ -108,9 +110,11 @@ class Fingerprint:
 
 
 def body_words(body: Sequence[str]) -> list[str]:
-    """The body's word tokens after Unicode (NFKC), case and apostrophe folding."""
+    """The body's word tokens after Unicode (NFKC), case and apostrophe folding; web
+    addresses left out (a link's path, an id or a tracking code is no story's text, and one
+    source's posts differ in them alone)."""
     text = unicodedata.normalize("NFKC", "\n".join(body)).casefold().replace("’", "'")
-    return words(text)
+    return words(_WEB_ADDRESS.sub(" ", text))
 
 
 def shingle_hashes(tokens: Sequence[str], size: int = SHINGLE_WORDS) -> np.ndarray:

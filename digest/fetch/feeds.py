@@ -22,6 +22,7 @@ import codecs
 import datetime as dt
 import email.utils
 import hashlib
+import html
 import io
 import json
 import re
@@ -29,16 +30,22 @@ import unicodedata
 import urllib.parse
 import xml.sax
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from typing import Any
 
 import feedparser
+from feedparser.mixin import _FeedParserMixin
 
 from digest.validtext import xml_legal
 
 # feedparser's bozo reasons that still leave a faithful parse
 _BENIGN = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+_KNOWN_NAMESPACES: dict[str, str] = _FeedParserMixin.namespaces  # URI -> feedparser's prefix
+_PREFIX_USED = re.compile(  # in a tag's name, or an attribute's
+    r"</?([A-Za-z_][\w.-]*):[A-Za-z_]|\s([A-Za-z_][\w.-]*):[A-Za-z_][\w.-]*\s*=")
+_PREFIX_DECLARED = re.compile(r"\sxmlns:([A-Za-z_][\w.-]*)\s*=")
+_ROOT_TAG = re.compile(r"<(?![?!])[A-Za-z_][\w:.-]*")
 _BLOCKS = frozenset("p div br li h1 h2 h3 h4 h5 h6 blockquote pre tr section article "
                     "header footer figure figcaption ul ol table hr dd dt".split())
 _ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.IGNORECASE)
@@ -66,6 +73,17 @@ _HEADER_CHARSET = re.compile(r"""(?:^|;)\s*charset\s*=\s*["']?([A-Za-z][\w.:-]{0
 _LEGACY = ("cp1252", "cp1251", "koi8-r", "iso-8859-7", "cp1253", "cp1250", "iso-8859-2")
 _NON_ASCII_WORD = re.compile(rb"[A-Za-z\x80-\xff]*[\x80-\xff][A-Za-z\x80-\xff]*")
 _SAMPLE_WORDS = 5000
+# the legacy encodings of the languages whose letters a Western reading also shows as letters
+# (as browsers default by locale): a feed that names its language is read in one of them
+_CENTRAL = ("cp1250", "iso-8859-2")
+_LANGUAGE_ENCODINGS = {
+    **dict.fromkeys(("cs", "sk", "pl", "hu", "sl", "hr", "bs", "ro", "sq"), _CENTRAL),
+    **dict.fromkeys(("ru", "uk", "be", "bg", "sr", "mk"), ("cp1251", "koi8-r")),
+    "el": ("cp1253", "iso-8859-7"),
+}
+_WINDOWS_ONLY = re.compile(rb"[\x80-\x9f]")
+_DECLARED_LANGUAGE = re.compile(
+    rb"<(?:\w+:)?language>\s*([A-Za-z]{2,3})\b|\sxml:lang\s*=\s*[\"']([A-Za-z]{2,3})\b")
 # non-ASCII characters natural text has that are neither letters nor rare symbols
 _COMMON_MARKS = frozenset("\u00a0«»„“”‘’‚–—…•·№°©®™€§¿¡ºª")
 # JSON Feed 1.0 and 1.1 say https; feeds written with http exist and are the same format
@@ -101,6 +119,7 @@ class Feed:
     language: str
     items: tuple[FeedItem, ...]
     repairs: tuple[tuple[str, int], ...] = ()  # characters XML forbids, removed before parsing
+    guessed_encoding: str = ""  # the legacy encoding the feed was read in, by a guess
 
 
 def parse_feed(data: bytes, base_url: str = "", strict: bool = True,
@@ -110,13 +129,14 @@ def parse_feed(data: bytes, base_url: str = "", strict: bool = True,
     ``content_type`` is the HTTP ``Content-Type`` the feed was served with, if any: its
     ``charset`` is the XML document's encoding (see :func:`xml_text`). With ``strict``, XML
     that is not well-formed is an error (a truncated or broken feed would otherwise replace
-    the last good items with a few);
-    undeclared HTML entities such as ``&nbsp;`` are tolerated.
+    the last good items with a few); undeclared HTML entities such as ``&nbsp;`` and
+    undeclared namespace prefixes are tolerated.
     """
     head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith((b"{", b"[")):
         return parse_json_feed(data, base_url)
-    text, repairs = xml_legal(xml_text(data, header_charset(content_type)))
+    decoded, guessed = decoded_xml(data, header_charset(content_type))
+    text, repairs = xml_legal(decoded)
     refuse_entity_declarations(text)
     document = _DECLARATION.sub("", text, count=1).lstrip()
     parsed = _feedparser(document, base_url)
@@ -140,15 +160,42 @@ def parse_feed(data: bytes, base_url: str = "", strict: bool = True,
         raise FeedError(f"not well-formed XML: {_one_line(problem)}")
     info = parsed.feed
     language = str(info.get("language") or "")
-    items = tuple(_xml_item(e, language) for e in parsed.entries)
+    items = distinct_keys(_xml_item(e, language) for e in parsed.entries)
     return Feed(_text(info.get("title_detail") or info.get("title")),
-                str(info.get("link") or ""), language, items, tuple(repairs.items()))
+                str(info.get("link") or ""), language, items, tuple(repairs.items()), guessed)
 
 
 def _feedparser(document: str, base_url: str) -> Any:
+    """feedparser's reading of ``document``; a namespace prefix it uses without declaring
+    (``content:``, ``itunes:``: a slip the lenient readers read past) is declared first, so
+    that the rest of the document is still checked for being well-formed."""
+    parsed = _parse(document, base_url)
+    problem = parsed.get("bozo_exception")
+    if isinstance(problem, xml.sax.SAXParseException) and "unbound prefix" in str(problem):
+        parsed = _parse(declared_prefixes(document), base_url)
+    return parsed
+
+
+def _parse(document: str, base_url: str) -> Any:
     return feedparser.parse(io.BytesIO(f"{_UTF8_DECLARATION}\n{document}".encode()),
                             response_headers={"content-location": base_url},
                             sanitize_html=True, resolve_relative_uris=True)
+
+
+def declared_prefixes(document: str) -> str:
+    """``document`` with each namespace prefix it uses but never declares declared on its
+    root element: by the namespace feedparser knows by that prefix, else a placeholder."""
+    used = {a or b for a, b in _PREFIX_USED.findall(document)} - {"xml", "xmlns"}
+    missing = sorted(used - set(_PREFIX_DECLARED.findall(document)))
+    root = _ROOT_TAG.search(document)
+    if not missing or root is None:
+        return document
+    known: dict[str, str] = {}
+    for uri, prefix in _KNOWN_NAMESPACES.items():
+        known.setdefault(prefix, uri)
+    declarations = "".join(
+        f' xmlns:{p}="{html.escape(known.get(p, f"urn:x-undeclared:{p}"))}"' for p in missing)
+    return document[:root.end()] + declarations + document[root.end():]
 
 
 def header_charset(content_type: str) -> str | None:
@@ -178,11 +225,23 @@ def xml_text(data: bytes, charset: str | None = None) -> str:
     (:func:`likely_legacy_encoding`). Undecodable bytes of a UTF-16/32 or EBCDIC document
     become U+FFFD.
     """
-    return _decoded(data, charset).lstrip(_LEADING)
+    return decoded_xml(data, charset)[0]
 
 
-def _decoded(data: bytes, charset: str | None = None) -> str:
-    """``data`` decoded as :func:`xml_text` says, blanks before the declaration kept."""
+def decoded_xml(data: bytes, charset: str | None = None) -> tuple[str, str]:
+    """:func:`xml_text`, and the legacy encoding it had to guess the document was in ("" when
+    a byte order mark, the first bytes, the HTTP charset, the declaration or valid UTF-8 said
+    which it was)."""
+    text = _decoded(data, charset)
+    if text is not None:
+        return text.lstrip(_LEADING), ""
+    guessed = likely_legacy_encoding(data)
+    return data.decode(guessed, errors="replace").lstrip(_LEADING), guessed
+
+
+def _decoded(data: bytes, charset: str | None = None) -> str | None:
+    """``data`` decoded as :func:`xml_text` says, blanks before the declaration kept; None
+    for a document that declares nothing and is not UTF-8 (only a guess can read it)."""
     for mark, encoding in _BYTE_ORDER_MARKS:
         if data.startswith(mark):
             return _decode(data[len(mark):], encoding)
@@ -204,7 +263,10 @@ def _decoded(data: bytes, charset: str | None = None) -> str:
             return data.decode(declared)
         except UnicodeDecodeError:
             pass  # mislabelled: most often UTF-8 declared as Latin-1 or the reverse
-    return _decode(data, "utf-8")
+    try:
+        return data.decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        return None
 
 
 def _served(data: bytes, charset: str) -> str | None:
@@ -233,11 +295,21 @@ def _is_utf8_text(data: bytes) -> bool:
 
 def likely_legacy_encoding(data: bytes) -> str:
     """The legacy single-byte encoding (:data:`_LEGACY`) in which ``data``'s non-ASCII words
-    read most like natural text; Windows-1252 unless another reads better."""
+    read most like natural text; Windows-1252 unless another reads better. A document that
+    names its language (``<language>``, ``xml:lang``) of a script or alphabet with legacy
+    encodings of its own is read in the likeliest of those: Czech read as Windows-1252 shows
+    letters too (ø for ř), which no score of shapes tells apart."""
     words = b" ".join(m.group() for _, m in zip(range(_SAMPLE_WORDS),
                                                  _NON_ASCII_WORD.finditer(data), strict=False))
-    best, best_score = "cp1252", float("-inf")
-    for encoding in _LEGACY:
+    named = _DECLARED_LANGUAGE.search(data[:65536])
+    language = (named.group(1) or named.group(2)).decode().lower() if named else ""
+    candidates: tuple[str, ...] = _LANGUAGE_ENCODINGS.get(language, _LEGACY)
+    if candidates == _CENTRAL and words and not _WINDOWS_ONLY.search(words):
+        # Windows-1250 puts letters these languages use often (š ž ś ź ť) at 0x80-0x9F,
+        # where ISO 8859-2 has none: text without such bytes is in ISO 8859-2
+        candidates = ("iso-8859-2",)
+    best, best_score = candidates[0], float("-inf")
+    for encoding in candidates:
         try:
             text = words.decode(encoding)
         except UnicodeDecodeError:
@@ -362,8 +434,9 @@ def parse_json_feed(data: bytes, base_url: str = "") -> Feed:
     for entry in doc["items"]:
         if not isinstance(entry, dict):
             continue
-        html = _str(entry.get("content_html"))
-        body = html_paragraphs(html) if html else text_paragraphs(_str(entry.get("content_text")))
+        markup = _str(entry.get("content_html"))
+        body = (html_paragraphs(markup) if markup
+                else text_paragraphs(_str(entry.get("content_text"))))
         if not body:
             body = text_paragraphs(_str(entry.get("summary")))
         found = entry.get("authors")
@@ -379,7 +452,7 @@ def parse_json_feed(data: bytes, base_url: str = "") -> Feed:
             url=url,
             date=date, byline=byline, body=tuple(body),
             language=_str(entry.get("language")) or language))
-    return Feed(_str(doc.get("title")), home, language, tuple(items))
+    return Feed(_str(doc.get("title")), home, language, distinct_keys(items))
 
 
 def item_id(key: str) -> str:
@@ -467,6 +540,22 @@ def _title_detail(entry: Mapping[str, Any]) -> Mapping[str, Any] | str:
     if isinstance(detail, Mapping) and str(detail.get("value") or "") == title:
         return detail
     return {"value": title, "type": "text/html" if _LOOKS_LIKE_HTML.search(title) else "text/plain"}
+
+
+def distinct_keys(items: Iterable[FeedItem]) -> tuple[FeedItem, ...]:
+    """The items, each that repeats an earlier item's key (a guid or link two posts share by
+    the publisher's slip) with different content keyed by that content as well, so both are
+    read; an item equal to an earlier one keeps the key, and is reported as a duplicate."""
+    out: list[FeedItem] = []
+    seen: dict[str, FeedItem] = {}
+    for item in items:
+        first = seen.get(item.key)
+        if first is not None and (first.title, first.date, first.body) != (
+                item.title, item.date, item.body):
+            item = replace(item, key=f"{item.key}|{_content_key(item.title, item.date, item.body)}")
+        seen.setdefault(item.key, item)
+        out.append(item)
+    return tuple(out)
 
 
 def _content_key(title: str, date: str | None, body: Iterable[str]) -> str:

@@ -234,6 +234,11 @@ class Fetcher:
         feed = parse_feed(body, base_url, content_type=content_type)
         notes = tuple(Skipped(origin, f"the feed's XML, before parsing: {change(kind, count)}")
                       for kind, count in feed.repairs)
+        if feed.guessed_encoding:
+            notes += (Skipped(origin, "no encoding declared (no byte order mark, XML"
+                                      " declaration or HTTP charset) and not UTF-8: read as"
+                                      f" {feed.guessed_encoding}, the encoding its words read"
+                                      " most naturally in"),)
         docs: list[RawDocument] = []
         refused: list[Skipped] = []
         for item in feed.items:

@@ -8,7 +8,7 @@ from digest.config import FEED_TYPES
 from digest.site import markdown as md
 from digest.site import report_page
 from digest.site.context import SiteContext
-from digest.site.origins import belongs
+from digest.site.origins import source_finder
 from digest.site.paths import relative
 
 
@@ -24,8 +24,10 @@ def render(ctx: SiteContext) -> str:
            "# Sources\n",
            "| Source | Type | Articles | Duplicates merged | Skipped inputs | Latest article |",
            "| --- | --- | ---: | ---: | ---: | --- |"]
+    source_of = source_finder(ctx.config.sources, (*digest.articles, *digest.duplicates))
+    skipped_by = Counter(source_of(k) for k in digest.skipped)
     for s in ctx.config.sources:
-        skipped = sum(1 for k in digest.skipped if belongs(k.origin, s))
+        skipped = skipped_by[s.label]
         out.append(f"| {md.text(s.label)} | {s.type} | {kept[s.name]} | {copies[s.name]} | "
                    f"{skipped} | {ctx.date(latest.get(s.name))} |")
     out.append("")
