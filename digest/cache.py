@@ -111,13 +111,17 @@ class Store(Protocol):
     def set_aside(self) -> Path | None:
         """Where a damaged cache file was moved in this build (None if none was)."""
 
-    def each(self, kind: str, inputs: Sequence[Any], compute: Compute) -> list[Any]:
+    def each(self, kind: str, inputs: Sequence[Any], compute: Compute,
+             of: type | tuple[type, ...] = object) -> list[Any]:
         """The result for each of ``inputs`` (what the result is made from, by
         :func:`key_for`): kept ones as kept, the others from one call of ``compute`` with
-        their positions (then kept). Equal inputs may share one computation."""
+        their positions (then kept). Equal inputs may share one computation. A kept value
+        that is not an instance of ``of`` (a crafted or foreign row) is computed again."""
 
-    def latest(self, kind: str, inputs: Any, compute: Callable[[], Any]) -> Any:
-        """The result of ``compute()``, kept while ``inputs`` are unchanged: one per kind."""
+    def latest(self, kind: str, inputs: Any, compute: Callable[[], Any],
+               of: type | tuple[type, ...] = object) -> Any:
+        """The result of ``compute()``, kept while ``inputs`` are unchanged: one per kind;
+        a kept value not an instance of ``of`` is computed again."""
 
     def recent(self, kind: str, group: str, entries: Sequence[tuple[str, Any]], limit: int
                ) -> list[Any]:
@@ -136,11 +140,13 @@ class NoCache:
 
     set_aside: Path | None = None
 
-    def each(self, kind: str, inputs: Sequence[Any], compute: Compute) -> list[Any]:
+    def each(self, kind: str, inputs: Sequence[Any], compute: Compute,
+             of: type | tuple[type, ...] = object) -> list[Any]:
         log.info("%s: 0 cached, %d processed", kind, len(inputs))
         return compute(list(range(len(inputs)))) if inputs else []
 
-    def latest(self, kind: str, inputs: Any, compute: Callable[[], Any]) -> Any:
+    def latest(self, kind: str, inputs: Any, compute: Callable[[], Any],
+               of: type | tuple[type, ...] = object) -> Any:
         return compute()
 
     def recent(self, kind: str, group: str, entries: Sequence[tuple[str, Any]], limit: int
@@ -183,10 +189,11 @@ class Cache:
         """Where a damaged cache file was moved in this build (None if none was)."""
         return self.file.set_aside
 
-    def each(self, kind: str, inputs: Sequence[Any], compute: Compute) -> list[Any]:
+    def each(self, kind: str, inputs: Sequence[Any], compute: Compute,
+             of: type | tuple[type, ...] = object) -> list[Any]:
         """:meth:`Store.each`, keyed by ``key_for(kind, input)``."""
         keys = [key_for(kind, item) for item in inputs]
-        found = self.get_many(keys)
+        found = {k: v for k, v in self.get_many(keys).items() if isinstance(v, of)}
         first: dict[str, int] = {}  # each missing key, computed once: at its first position
         for i, key in enumerate(keys):
             if key not in found:
@@ -198,11 +205,12 @@ class Cache:
         log.info("%s: %d cached, %d processed", kind, len(keys) - len(todo), len(todo))
         return [found[k] if k in found else new[k] for k in keys]
 
-    def latest(self, kind: str, inputs: Any, compute: Callable[[], Any]) -> Any:
+    def latest(self, kind: str, inputs: Any, compute: Callable[[], Any],
+               of: type | tuple[type, ...] = object) -> Any:
         """:meth:`Store.latest`, in the ``kind`` slot (:meth:`get_slot`)."""
         key = key_for(kind, inputs)
         hit, value = self.get_slot(kind, key)
-        if not hit:
+        if not hit or not isinstance(value, of):
             value = compute()
             self.put_slot(kind, key, value)
         return value

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import replace
@@ -87,9 +87,10 @@ def build_digest(config: Config, *, jobs: int | None = None, executor: Executor 
     try:
         with times.timed("sources"):
             docs, skipped, notices = read_sources(config)
-            furniture = {**learn_source_furniture(docs, store),
-                         **learn_source_templates(docs, store)}
-            notices.extend(template_notices(docs, furniture, config))
+            units = template_units(docs, store)
+            templates = learn_source_templates(units, store)
+            furniture = {**learn_source_furniture(docs, store), **templates}
+            notices.extend(template_notices(units, templates, config))
         with times.timed("clean+summarize"):
             results = process_documents(docs, furniture, config.summary_sentences, store,
                                         executor, jobs, progress)
@@ -131,58 +132,66 @@ def learn_source_furniture(docs: Iterable[RawDocument],
     """
     texts = [doc for doc in docs if doc.text]
     read = store.each("furniture lines", [doc.text for doc in texts],
-                      lambda todo: [read_page(texts[i].text) for i in todo])
+                      lambda todo: [read_page(texts[i].text) for i in todo], of=PageLines)
     pages: dict[str, list[PageLines]] = defaultdict(list)
     for doc, page in zip(texts, read, strict=True):
         pages[doc.source].append(page)
     return {source: learn_from_pages(p) for source, p in pages.items()}
 
 
-def learn_source_templates(docs: Iterable[RawDocument], store: Store = NO_CACHE
-                           ) -> dict[str, frozenset[str]]:
-    """What each source of structured items (feeds, JSON Lines) repeats on its items
+Units = dict[str, list[tuple[RawDocument, ItemUnits]]]  # per source, each item's units
+
+
+def template_units(docs: Iterable[RawDocument], store: Store = NO_CACHE) -> Units:
+    """Each structured item (feeds, JSON Lines) with its template units, by source; kept in
+    ``store`` by the item's id, title and text, so a build reads only new items."""
+    items = [(doc, from_fields(doc.fields)) for doc in docs if not doc.text]
+    inputs = [(doc.id, fields.title, fields.body) for doc, fields in items]
+    found = store.each("template units", inputs,
+                       lambda todo: [item_units(*inputs[i]) for i in todo], of=ItemUnits)
+    units: Units = defaultdict(list)
+    for (doc, _), read, given in zip(items, found, inputs, strict=True):
+        units[doc.source].append((doc, read if _whole(read) else item_units(*given)))
+    return units
+
+
+def learn_source_templates(units: Units, store: Store = NO_CACHE) -> dict[str, frozenset[str]]:
+    """What each source of structured items repeats on its items
     (:mod:`digest.clean.template`), learned from its items of this build and the last
     :data:`~digest.clean.template.REMEMBERED` remembered in ``store`` from earlier ones."""
-    units: dict[str, list[tuple[str, ItemUnits]]] = defaultdict(list)
-    for doc in docs:
-        if not doc.text:
-            fields = from_fields(doc.fields)
-            units[doc.source].append((doc.id, item_units(doc.id, fields.title, fields.body)))
     learned = {}
     for source, items in units.items():
-        read = store.recent("template units", source, items, REMEMBERED)
+        read = store.recent("template history", source, [(d.id, u) for d, u in items],
+                            REMEMBERED)
         learned[source] = learn_template([u for u in read if _whole(u)])
     return learned
 
 
 def _whole(units: object) -> bool:
-    # a remembered entry is data from a file: used only when it is what this code wrote
+    # a cached or remembered entry is data from a file: used only when it is what this code
+    # wrote
     return (isinstance(units, ItemUnits) and len(units.keys) == len(units.words)
             and all(isinstance(k, str) for k in units.keys)
             and all(isinstance(n, int) for n in units.words))
 
 
-def template_notices(docs: Iterable[RawDocument], furniture: Mapping[str, frozenset[str]],
-                     config: Config) -> list[Skipped]:
-    """One notice per source of structured items whose template was left out of items: how
-    many items, and what the template says (the first passage of it met)."""
+def template_notices(units: Units, templates: Mapping[str, frozenset[str]], config: Config
+                     ) -> list[Skipped]:
+    """One notice per source whose template was left out of items: how many items, and what
+    the template says (the first passage of it met)."""
     where = {s.name: s.location or s.where for s in config.sources}
-    items: Counter[str] = Counter()
-    example: dict[str, str] = {}
-    for doc in docs:
-        template = furniture.get(doc.source)
-        if doc.text or not template:
+    notices = []
+    for source, items in units.items():
+        template = templates.get(source, frozenset())
+        hit = [doc for doc, read in items if template.intersection(read.keys)]
+        if not hit:
             continue
-        fields = from_fields(doc.fields)
-        _, removed = without_template(fields, template)
-        if removed:
-            items[doc.source] += 1
-            example.setdefault(doc.source, removed[0])
-    return [Skipped(where.get(source, source),
-                    f"{count} item{'s' if count != 1 else ''}: text the source repeats on its"
-                    f" items (its template) left out, such as “{shorten(example[source])}”",
-                    source)
-            for source, count in items.items()]
+        _, removed = without_template(from_fields(hit[0].fields), template)
+        notices.append(Skipped(where.get(source, source),
+                               f"{len(hit)} item{'s' if len(hit) != 1 else ''}: text the"
+                               " source repeats on its items (its template) left out, such as"
+                               f" “{shorten(removed[0] if removed else '')}”", source))
+    return notices
 
 
 def process_documents(docs: Sequence[RawDocument], furniture: Mapping[str, frozenset[str]],
@@ -195,7 +204,7 @@ def process_documents(docs: Sequence[RawDocument], furniture: Mapping[str, froze
     inputs = [(doc, furniture_keys.get(doc.source, ""), sentences, FINGERPRINT_KEY)
               for doc in docs]
     return store.each("per-article stages", inputs, lambda todo: map_documents(
-        [docs[i] for i in todo], furniture, sentences, executor, jobs, progress))
+        [docs[i] for i in todo], furniture, sentences, executor, jobs, progress), of=Processed)
 
 
 def checked_articles(docs: Sequence[RawDocument], results: Sequence[Processed], today: dt.date,
@@ -275,14 +284,16 @@ def group_items(kept: Sequence[Article], duplicates: Sequence[Article]) -> list[
 def group_topics(items: Sequence[GroupItem], store: Store = NO_CACHE) -> list[Topic]:
     """The topics of ``items``, from ``store`` while the items are unchanged."""
     return list(store.latest("topics", items,
-                             lambda: group_articles(items, group_features(items, store))))
+                             lambda: group_articles(items, group_features(items, store)),
+                             of=(list, tuple)))
 
 
 def group_features(items: Sequence[GroupItem], store: Store = NO_CACHE) -> list[ItemFeatures]:
     """Each item's per-article grouping features, kept in ``store`` by its title and text:
     a new day's grouping tokenises only new articles."""
     return store.each("group features", [(item.title, item.text) for item in items],
-                      lambda todo: [item_features(items[i].title, items[i].text) for i in todo])
+                      lambda todo: [item_features(items[i].title, items[i].text) for i in todo],
+                      of=ItemFeatures)
 
 
 def summarize_topics(topics: Sequence[Topic], articles: Mapping[str, Article],
@@ -291,7 +302,7 @@ def summarize_topics(topics: Sequence[Topic], articles: Mapping[str, Article],
     a new article touches one topic, and only that topic is summarised again."""
     inputs = [(sentences, [(i, articles[i].text) for i in t.article_ids]) for t in topics]
     summaries = store.each("topic summary", inputs, lambda todo: [
-        tuple(summarize_topic(inputs[k][1], sentences)) for k in todo])
+        tuple(summarize_topic(inputs[k][1], sentences)) for k in todo], of=tuple)
     return [replace(t, summary=s) for t, s in zip(topics, summaries, strict=True)]
 
 

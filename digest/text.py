@@ -5,7 +5,26 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+
+def _mark_ranges() -> str:
+    """The combining marks (Unicode category M) of the Basic Multilingual Plane, as the
+    ranges of a regular expression's character class."""
+    ranges: list[tuple[int, int]] = []
+    for cp in range(0x10000):
+        if unicodedata.category(chr(cp)).startswith("M"):
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1] = (ranges[-1][0], cp)
+            else:
+                ranges.append((cp, cp))
+    return "".join(f"\\u{a:04x}" if a == b else f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges)
+
+
+MARKS = _mark_ranges()
+"""Combining marks, for a character class: Devanagari's vowel signs and virama, Arabic's
+short vowels, Latin's combining accents. ``\\w`` leaves them out, which would cut "हिन्दी"
+into "ह", "न", "द"; a word runs on through them."""
+_PART = rf"[^\W_]+(?:[{MARKS}]+[^\W_]*)*"
+_WORD = re.compile(rf"{_PART}(?:['’]{_PART})*")
 
 STOP_WORDS = frozenset(
     """

@@ -125,3 +125,32 @@ def test_splitting_never_loses_or_reorders_text(text: str) -> None:
     assert re.sub(r"\s+", "", "".join(sentences)) == re.sub(r"\s+", "", text)
     assert all(s and s == s.strip() and "\n" not in s for s in sentences)
     summarize(text, 2)  # never crashes
+
+
+def test_words_run_on_through_combining_marks() -> None:
+    from digest.clean.lines import WORD
+    from digest.text import words
+
+    # Devanagari's vowel signs and virama are marks, not letters: one word each, not pieces
+    assert words("नदी के किनारे नया पुल") == ["नदी", "के", "किनारे", "नया", "पुल"]
+    assert WORD.findall("गाँव के लोग") == ["गाँव", "के", "लोग"]
+    # Latin with a combining accent (not precomposed) is one word too
+    assert words("cafe\u0301 open") == ["cafe\u0301", "open"]
+    assert words("it’s the harbour_master") == ["it’s", "the", "harbour", "master"]
+
+
+@pytest.mark.parametrize("mark", ["？", "؟", "?"])
+def test_a_question_in_another_script_ranks_as_a_question(mark: str) -> None:
+    from digest.summarize.rank import PositionalCentralityRanker, cosine_matrix
+    from digest.summarize.units import make_units
+
+    ranker = PositionalCentralityRanker()
+    statement = "The council approved the budget for the new harbour wall today."
+    asked = "Will the council approve the budget for the new harbour wall today" + mark
+    plain = "Will the council approve the budget for the new harbour wall today."
+    assert ranker.question_factor < 1
+    scores = {}
+    for last in (asked, plain):
+        units = make_units([statement, last])
+        scores[last] = ranker.scores(units, cosine_matrix(units))[1]
+    assert scores[asked] == pytest.approx(scores[plain] * ranker.question_factor)

@@ -214,15 +214,15 @@ def test_a_small_feed_learns_its_template_from_the_items_of_earlier_builds(
 def test_the_store_remembers_the_latest_items_of_each_group(tmp_path: Path) -> None:
     with Cache(tmp_path / "c.sqlite", CACHED_RECORDS) as cache:
         a = [(f"a{n}", ItemUnits(f"a{n}", ("k",), (1,))) for n in range(4)]
-        assert len(cache.recent("template units", "one", a, 5)) == 4
+        assert len(cache.recent("template history", "one", a, 5)) == 4
         b = [(f"b{n}", ItemUnits(f"b{n}", ("k",), (1,))) for n in range(3)]
-        got = cache.recent("template units", "one", b, 5)
+        got = cache.recent("template history", "one", b, 5)
         # this build's three, then the two most recent of the remembered
         assert [u.id for u in got] == ["b0", "b1", "b2", "a2", "a3"]
-        assert cache.recent("template units", "other", [], 5) == []  # groups apart
-        again = cache.recent("template units", "one", b[:1], 5)  # b0 seen again: not twice
+        assert cache.recent("template history", "other", [], 5) == []  # groups apart
+        again = cache.recent("template history", "one", b[:1], 5)  # b0 seen again: not twice
         assert [u.id for u in again] == ["b0", "a2", "a3", "b1", "b2"]
-    assert NoCache().recent("template units", "one", a, 5) == [u for _, u in a]
+    assert NoCache().recent("template history", "one", a, 5) == [u for _, u in a]
 
 
 def test_a_damaged_history_is_ignored(tmp_path: Path) -> None:

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from digest.text import MARKS
+
 _CLOSERS = "\"'”’»)]* 」』）】"
 _TERMINAL = ".!?…:;,。！？；：、"
 
@@ -19,7 +21,8 @@ _TERMINAL = ".!?…:;,。！？；：、"
 # Chinese and Japanese write no spaces: each ideograph or kana counts as a word,
 # so the length thresholds below mean about the same in every script.
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
-WORD = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+(?:['’][^\W_{_CJK}]+)*")
+_PART = rf"[^\W_{_CJK}]+(?:[{MARKS}]+[^\W_{_CJK}]*)*"  # combining marks inside words
+WORD = re.compile(rf"[{_CJK}]|{_PART}(?:['’]{_PART})*")
 CACHE_SIZE = 1 << 16  # a folder of pages repeats its navigation lines; bounded memory
 
 

@@ -64,13 +64,17 @@ class ItemUnits:
 def unit_key(text: str, title: str = "") -> str:
     """A unit's comparison form, hashed: its lower-cased words, the title's words masked;
     "" (never template) when nothing but the title is left."""
-    words = " ".join(WORD.findall(text.casefold()))
-    own = " ".join(WORD.findall(title.casefold()))
+    return _key(WORD.findall(text.casefold()), " ".join(WORD.findall(title.casefold())))
+
+
+def _key(words: list[str], own: str) -> str:
+    """:func:`unit_key` of a unit's words, ``own`` the title's words joined."""
+    joined = " ".join(words)
     if own.count(" ") >= 1:  # a title of two words or more: one word recurs by chance
-        words = f" {words} ".replace(f" {own} ", " \x00 ").strip()
-    if not words.replace("\x00", "").strip():
+        joined = f" {joined} ".replace(f" {own} ", " \x00 ").strip()
+    if not joined.replace("\x00", "").strip():
         return ""
-    return hashlib.blake2b(words.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+    return hashlib.blake2b(joined.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
 def _units(body: Sequence[str]) -> list[tuple[int, str]]:
@@ -95,9 +99,14 @@ def trailing_sentence(paragraph: str) -> str:
 
 def item_units(item_id: str, title: str, body: Sequence[str]) -> ItemUnits:
     """The units of one item (see the module docstring)."""
-    units = _units(body)
-    return ItemUnits(item_id, tuple(unit_key(text, title) for _, text in units),
-                     tuple(len(WORD.findall(text)) for _, text in units))
+    own = " ".join(WORD.findall(title.casefold()))
+    keys: list[str] = []
+    counts: list[int] = []
+    for _, text in _units(body):
+        words = WORD.findall(text.casefold())
+        keys.append(_key(words, own))
+        counts.append(len(words))
+    return ItemUnits(item_id, tuple(keys), tuple(counts))
 
 
 def learn_template(items: Sequence[ItemUnits], min_items: int = MIN_ITEMS,

@@ -11,7 +11,7 @@ from digest.site.paths import relative
 from digest.urls import web_url
 
 TITLE_FROM_TEXT = "(title from the text)"  # under a headline made from the article's text
-HEADLINE_ONLY = "The source gives this headline without its text."
+NO_TEXT_NOTE = "The source gives this headline without its text."
 
 
 def brief_markdown(article: Article) -> str:
@@ -70,7 +70,7 @@ def render(ctx: SiteContext, article: Article) -> str:
         out.append(" · ".join(about) + "\n")
     out.append(brief_markdown(article))
     if not article.body and web_url(article.url):  # a headline only: its link is its text
-        out.append(f"{md.text(HEADLINE_ONLY)} "
+        out.append(f"{md.text(NO_TEXT_NOTE)} "
                    f"{md.external_link('Read it at the source', article.url)}.\n")
     else:
         out.append(md.heading(2, "The article", searched=False))

@@ -176,7 +176,7 @@ class PositionalCentralityRanker:
         for i, unit in enumerate(units):
             if unit.text[:1] in "\"'“‘«":
                 score[i] *= self.quote_factor
-            if unit.text.rstrip("\"'”’»)] ").endswith("?"):
+            if unit.text.rstrip("\"'”’»)]」』） ").endswith(("?", "？", "؟")):
                 score[i] *= self.question_factor
         return score
 
