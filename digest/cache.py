@@ -111,17 +111,18 @@ class Store(Protocol):
     def set_aside(self) -> Path | None:
         """Where a damaged cache file was moved in this build (None if none was)."""
 
-    def each(self, kind: str, inputs: Sequence[Any], compute: Compute,
-             of: type | tuple[type, ...] = object) -> list[Any]:
+    def each(self, kind: str, inputs: Sequence[Any], compute: Compute, of: Any = object
+             ) -> list[Any]:
         """The result for each of ``inputs`` (what the result is made from, by
         :func:`key_for`): kept ones as kept, the others from one call of ``compute`` with
         their positions (then kept). Equal inputs may share one computation. A kept value
-        that is not an instance of ``of`` (a crafted or foreign row) is computed again."""
+        not of the type ``of`` (an annotation, e.g. ``tuple[TopicSentence, ...]``: a
+        crafted or foreign row) is computed again."""
 
-    def latest(self, kind: str, inputs: Any, compute: Callable[[], Any],
-               of: type | tuple[type, ...] = object) -> Any:
+    def latest(self, kind: str, inputs: Any, compute: Callable[[], Any], of: Any = object
+               ) -> Any:
         """The result of ``compute()``, kept while ``inputs`` are unchanged: one per kind;
-        a kept value not an instance of ``of`` is computed again."""
+        a kept value not of the type ``of`` is computed again."""
 
     def recent(self, kind: str, group: str, entries: Sequence[tuple[str, Any]], limit: int
                ) -> list[Any]:
@@ -140,13 +141,13 @@ class NoCache:
 
     set_aside: Path | None = None
 
-    def each(self, kind: str, inputs: Sequence[Any], compute: Compute,
-             of: type | tuple[type, ...] = object) -> list[Any]:
+    def each(self, kind: str, inputs: Sequence[Any], compute: Compute, of: Any = object
+             ) -> list[Any]:
         log.info("%s: 0 cached, %d processed", kind, len(inputs))
         return compute(list(range(len(inputs)))) if inputs else []
 
-    def latest(self, kind: str, inputs: Any, compute: Callable[[], Any],
-               of: type | tuple[type, ...] = object) -> Any:
+    def latest(self, kind: str, inputs: Any, compute: Callable[[], Any], of: Any = object
+               ) -> Any:
         return compute()
 
     def recent(self, kind: str, group: str, entries: Sequence[tuple[str, Any]], limit: int
@@ -189,11 +190,13 @@ class Cache:
         """Where a damaged cache file was moved in this build (None if none was)."""
         return self.file.set_aside
 
-    def each(self, kind: str, inputs: Sequence[Any], compute: Compute,
-             of: type | tuple[type, ...] = object) -> list[Any]:
+    def each(self, kind: str, inputs: Sequence[Any], compute: Compute, of: Any = object
+             ) -> list[Any]:
         """:meth:`Store.each`, keyed by ``key_for(kind, input)``."""
         keys = [key_for(kind, item) for item in inputs]
-        found = {k: v for k, v in self.get_many(keys).items() if isinstance(v, of)}
+        found = self.get_many(keys)
+        if of is not object:
+            found = {k: v for k, v in found.items() if self.codec.fits(v, of)}
         first: dict[str, int] = {}  # each missing key, computed once: at its first position
         for i, key in enumerate(keys):
             if key not in found:
@@ -205,12 +208,12 @@ class Cache:
         log.info("%s: %d cached, %d processed", kind, len(keys) - len(todo), len(todo))
         return [found[k] if k in found else new[k] for k in keys]
 
-    def latest(self, kind: str, inputs: Any, compute: Callable[[], Any],
-               of: type | tuple[type, ...] = object) -> Any:
+    def latest(self, kind: str, inputs: Any, compute: Callable[[], Any], of: Any = object
+               ) -> Any:
         """:meth:`Store.latest`, in the ``kind`` slot (:meth:`get_slot`)."""
         key = key_for(kind, inputs)
         hit, value = self.get_slot(kind, key)
-        if not hit or not isinstance(value, of):
+        if not hit or not self.codec.fits(value, of):
             value = compute()
             self.put_slot(kind, key, value)
         return value

@@ -285,7 +285,7 @@ def group_topics(items: Sequence[GroupItem], store: Store = NO_CACHE) -> list[To
     """The topics of ``items``, from ``store`` while the items are unchanged."""
     return list(store.latest("topics", items,
                              lambda: group_articles(items, group_features(items, store)),
-                             of=(list, tuple)))
+                             of=list[Topic] | tuple[Topic, ...]))
 
 
 def group_features(items: Sequence[GroupItem], store: Store = NO_CACHE) -> list[ItemFeatures]:
@@ -302,7 +302,8 @@ def summarize_topics(topics: Sequence[Topic], articles: Mapping[str, Article],
     a new article touches one topic, and only that topic is summarised again."""
     inputs = [(sentences, [(i, articles[i].text) for i in t.article_ids]) for t in topics]
     summaries = store.each("topic summary", inputs, lambda todo: [
-        tuple(summarize_topic(inputs[k][1], sentences)) for k in todo], of=tuple)
+        tuple(summarize_topic(inputs[k][1], sentences)) for k in todo],
+        of=tuple[TopicSentence, ...])
     return [replace(t, summary=s) for t, s in zip(topics, summaries, strict=True)]
 
 
