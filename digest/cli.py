@@ -113,9 +113,10 @@ def dedupe() -> None:
     candidates = []
     for i, o in enumerate(objects, start=1):
         article = from_fields(o)
+        source = str(o.get("source") or "")
         candidates.append(Candidate(id=_id(o, i), fingerprint=fingerprint(article.body),
-                                    date=article.date,
-                                    priority=sources.index(str(o.get("source") or ""))))
+                                    date=article.date, priority=sources.index(source),
+                                    source=source, title=article.title))
     canonical = find_duplicates(candidates)
     write_jsonl([{**o, "duplicate_of": canonical.get(c.id)}
                  for o, c in zip(objects, candidates, strict=True)])

@@ -76,3 +76,26 @@ def test_stage_input_is_made_valid_text_and_the_changes_are_said() -> None:
     assert out["title"] == "Ferry\ufffd delayed"
     assert not any(c in result.stdout for c in "\x00\x1b") and "\\u0000" not in result.stdout
     assert "<stdin>:1:" in result.stderr and "lone surrogates" in result.stderr
+
+
+def test_dedupe_judges_copies_as_the_build_does() -> None:
+    # one source's equal text under two titles is a series, not a copy; from two sources it
+    # is syndication; more than six days apart it is a recurring post
+    text = ("The harbour office opens its doors to visitors on the first Saturday of each month,"
+            " with guided walks along the quay and a talk by the harbour master.")
+    other = ("The ferry company adds a late sailing on Fridays from May, leaving the north quay"
+             " at eleven, after a petition signed by four hundred commuters.")
+    records = [{"id": "a", "source": "log", "title": "Open day, March", "text": text,
+                "date": "2026-03-01"},
+               {"id": "b", "source": "log", "title": "Open day, April", "text": text,
+                "date": "2026-03-02"},
+               {"id": "c", "source": "wire", "title": "Late ferry", "text": other,
+                "date": "2026-03-02"},
+               {"id": "d", "source": "desk", "title": "Friday sailing", "text": other,
+                "date": "2026-03-03"},
+               {"id": "e", "source": "desk", "title": "Friday sailing", "text": other,
+                "date": "2026-04-20"}]
+    marked = {r["id"]: r["duplicate_of"] for r in run(["dedupe"], lines(records))}
+    assert marked["a"] is None and marked["b"] is None  # the series' two posts
+    assert marked["e"] is None  # seven weeks later: its own post
+    assert {marked["c"], marked["d"]} in ({None, "c"}, {None, "d"})  # syndication: one story
