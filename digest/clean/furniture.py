@@ -22,6 +22,7 @@ from digest.clean.lines import (
     word_count,
 )
 from digest.clean.repair import normalize
+from digest.clean.titles import learn_title_affixes
 
 
 def furniture_key(line: str) -> str:
@@ -87,7 +88,8 @@ def learn_from_pages(
     paragraphs it is the story's own title, standfirst or subhead. A line in
     the head of fewer than half of the files holding it is a headline (its own
     page's title, other pages' link lists). Lines of more than ``max_words``
-    words are never furniture.
+    words are never furniture. The set also holds the source's title affixes
+    as marker keys (see :mod:`digest.clean.titles`); no page line equals one.
 
     Defaults: on the generated corpus a story's copies share body lines across
     at most a handful of files (clusters rarely exceed 5) while a publisher's
@@ -99,7 +101,9 @@ def learn_from_pages(
     in_text: set[str] = set()  # keys seen at least once before a page's last prose line
     in_head: Counter[str] = Counter()  # files where the key stands before the first prose line
     n = 0
+    heads: list[tuple[str, ...]] = []  # each page's lines up to its first prose line
     for page in pages:
+        heads.append(page.keys[: page.first_prose + 1])
         seen: set[str] = set()
         for i, k in enumerate(page.keys):
             if i < page.last_prose:
@@ -133,7 +137,7 @@ def learn_from_pages(
             out.add(k)
         elif k not in in_text and not _is_prose(k):
             out.add(k)  # a footer line on every copy of one story
-    return frozenset(out)
+    return frozenset(out) | learn_title_affixes(heads)
 
 
 def _distinct_stories(files: list[int], story_lines: dict[int, set[str]], enough: float) -> int:

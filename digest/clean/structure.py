@@ -20,6 +20,7 @@ from digest.clean.dates import DATE_HEADER, find_date, is_date_line
 from digest.clean.furniture import furniture_key
 from digest.clean.repair import normalize, paragraph_lines, uses_blank_line_paragraphs
 from digest.clean.repeats import collapse_repeats, repeat_key
+from digest.clean.titles import strip_title_affixes
 from digest.records import Cleaned
 from digest.text import content_words
 
@@ -410,7 +411,7 @@ def clean_page(text: str, furniture: frozenset[str] = frozenset()) -> Cleaned:
     agency = agency or credit
     date = page.date or _find_page_date(units, start)
     return Cleaned(
-        title=title,
+        title=strip_title_affixes(title, furniture),
         standfirst=standfirst,
         date=date,
         byline=byline,

@@ -1,0 +1,78 @@
+"""The cleaner on publishers and wordings it has never seen: fictional pages only.
+
+Each test fails without the rule it names; the pages are written for these
+tests (a made-up publisher, made-up people), in layouts of the kind scraped
+pages show, so that a rule keyed to a wording seen elsewhere would not pass.
+"""
+
+from __future__ import annotations
+
+from digest.clean import clean_text, learn_furniture
+
+STORIES = [
+    ("Ferry timetable cut as fuel costs rise",
+     "The island ferry will run two fewer crossings each day from next month, the operator "
+     "said on Tuesday, blaming a sharp rise in fuel prices over the winter."),
+    ("Council approves new cycle lanes on harbour road",
+     "Councillors voted eight to three on Monday night to build protected cycle lanes along "
+     "the harbour road, ending a dispute that has run for two years."),
+    ("Local bakery wins national bread award",
+     "A family bakery in the old town has been named the best small bakery in the country, "
+     "beating more than four hundred entries in the annual competition."),
+    ("Storm damage closes coastal footpath for weeks",
+     "A stretch of the coastal footpath will stay shut for at least six weeks after last "
+     "weekend's storm brought down part of the cliff near the lighthouse."),
+    ("School roof repairs delayed again by contractor",
+     "Pupils at the primary school will spend another term in temporary classrooms after the "
+     "contractor fixing the roof asked for more time, parents were told on Friday."),
+    ("Fishing fleet reports best catch in a decade",
+     "Boats landing at the quay brought in their biggest haul in ten years this season, the "
+     "harbour master said, crediting cooler waters and new quotas for the recovery."),
+]
+NAMES = ["ANA LIMA", "TOMAS BRECK", "IRIS VOLKOV", "OWEN MARSH", "LENA QUIST", "PAVEL DORN"]
+SECOND = (
+    "Officials said they expected the change to {what} over the next five years, although "
+    "opposition members questioned the figures used in the report on {topic}."
+)
+THIRD = (
+    "A further meeting on {topic} is planned for the spring, when the final details are "
+    "expected to be published and made available for comment at the library."
+)
+
+
+def _page(k: int, head: str) -> str:
+    title, lede = STORIES[k]
+    topic = title.split()[0].lower()
+    lines = [
+        "Home", "Local", "Sport", "Weather",
+        head.format(title=title),
+        f"{NAMES[k]} | Harbour Correspondent",
+        "Wednesday 4 March 2026",
+        lede,
+        SECOND.format(what=["save money", "cut delays", "add jobs"][k % 3], topic=topic),
+        THIRD.format(topic=topic),
+        "About us", "Contact", "Careers",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _source(heads: list[str]) -> list[str]:
+    return [_page(k, heads[k % len(heads)]) for k in range(len(STORIES))]
+
+
+def test_title_affix_learnt_from_the_source_pages() -> None:
+    """A site name printed before or after every headline of a source leaves the title."""
+    pages = _source(["Tidemark Gazette: {title}", "{title} — Tidemark Gazette"])
+    furniture = learn_furniture(pages)
+    titles = [clean_text(p, furniture).title for p in pages]
+    assert titles == [title for title, _ in STORIES]
+
+
+def test_title_affix_not_learnt_from_one_page_nor_a_kicker() -> None:
+    """A prefix on one page only, or a one-word kicker, stays in the headline."""
+    pages = _source(["{title}"])
+    pages[0] = pages[0].replace(STORIES[0][0], "Tidemark Gazette: " + STORIES[0][0])
+    assert clean_text(pages[0], learn_furniture(pages)).title.startswith("Tidemark Gazette: ")
+    kicked = _source(["WATCH: {title}"])
+    furniture = learn_furniture(kicked)
+    assert clean_text(kicked[1], furniture).title == "WATCH: " + STORIES[1][0]
