@@ -76,3 +76,19 @@ def test_title_affix_not_learnt_from_one_page_nor_a_kicker() -> None:
     kicked = _source(["WATCH: {title}"])
     furniture = learn_furniture(kicked)
     assert clean_text(kicked[1], furniture).title == "WATCH: " + STORIES[1][0]
+
+
+def test_byline_in_capitals_with_a_role_after_a_bar() -> None:
+    """"NAME SURNAME | Role" is a byline although a bar also makes breadcrumbs."""
+    pages = _source(["{title}"])
+    assert clean_text(pages[0]).byline == "ANA LIMA | Harbour Correspondent"
+    assert clean_text(pages[3], learn_furniture(pages)).byline == (
+        "OWEN MARSH | Harbour Correspondent"
+    )
+
+
+def test_byline_crediting_with_a_desk() -> None:
+    """"With Tidewater Wire News Desk": a credit introduced by "with" is the byline."""
+    page = _page(2, "{title}").replace("IRIS VOLKOV | Harbour Correspondent",
+                                       "With Tidewater Wire News Desk")
+    assert clean_text(page).byline == "With Tidewater Wire News Desk"

@@ -356,7 +356,7 @@ _NAME = (
     r"[A-ZÀ-ÖØ-Þ][\w'’.-]+(?:\s+(?:van|von|de|da|del|der|la|le|bin|al|[A-ZÀ-ÖØ-Þ][\w'’.-]+)){1,3}"
 )
 _BYLINE = re.compile(
-    r"^(?:(?:by|words\s+by|written\s+by|story\s+by|text\s+by|report(?:ed)?\s+by)\s+"
+    r"^(?:(?:by|with|words\s+by|written\s+by|story\s+by|text\s+by|report(?:ed)?\s+by)\s+"
     + _NAME
     + r"(?:\s*(?:,|and|&)\s*"
     + _NAME
@@ -427,7 +427,7 @@ def is_byline(line: str, max_words: int = 10) -> bool:
     if not m:
         return False
     if re.match(
-        r"(?i)^(?:by|words\s+by|written\s+by|story\s+by|text\s+by|report(?:ed)?\s+by)\s", line
+        r"(?i)^(?:by|with|words\s+by|written\s+by|story\s+by|text\s+by|report(?:ed)?\s+by)\s", line
     ):
         return True
     # "Name · Role" must name a role, else "Home · News" would pass.

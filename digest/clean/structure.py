@@ -199,7 +199,7 @@ def classify(page: Page, furniture: frozenset[str]) -> None:
             u.kind = "date"
         elif L.is_credit(t) or L.is_caption_text(t):
             u.kind = "caption"
-        elif L.is_call_to_action(t):
+        elif L.is_call_to_action(t) and not _names_with_role(t):
             u.kind = "cta"
         elif L.is_strong_prose(t):
             u.kind = "prose"
@@ -217,6 +217,13 @@ def classify(page: Page, furniture: frozenset[str]) -> None:
             and L.ends_like_sentence(prev.text)
         ):
             prev.kind = "caption"
+
+
+def _names_with_role(text: str) -> bool:
+    """A byline of names and a role, no date ("NAME SURNAME | Harbour Correspondent"):
+    it reads like a breadcrumb or a prompt to the call-to-action test, but the byline
+    shape wins. A line with a date stamp ("Site - since 1915") is left to that test."""
+    return L.is_byline(text) and L.byline_name(text) == text
 
 
 _WINDOW_TITLE = re.compile(r"^(?P<title>.{12,}?)\s+[|–—-]\s+(?P<site>[^|–—]{2,60})$")
