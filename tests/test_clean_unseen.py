@@ -92,3 +92,30 @@ def test_byline_crediting_with_a_desk() -> None:
     page = _page(2, "{title}").replace("IRIS VOLKOV | Harbour Correspondent",
                                        "With Tidewater Wire News Desk")
     assert clean_text(page).byline == "With Tidewater Wire News Desk"
+
+
+def test_author_bio_after_the_article_found_by_the_byline_name() -> None:
+    """A closing paragraph naming the byline's author in its first words leaves the body,
+    in a wording no vocabulary knows, with a prompt after it."""
+    page = _page(0, "{title}").replace(
+        "About us\n",
+        "Ana Lima has walked the waterfront beat since the canneries closed, and now "
+        "writes on shipping, tides and the people who work them.\n"
+        "Carry the paper in your pocket: grab it from your phone's store today.\n"
+        "About us\n",
+    )
+    body = clean_text(page).body
+    assert not any("waterfront beat" in p for p in body)
+    assert body[0].startswith("The island ferry")
+    assert len(body) >= 3
+
+
+def test_paragraph_naming_someone_else_stays() -> None:
+    """A closing quote by another person stays: only the byline's own name marks a bio."""
+    page = _page(0, "{title}").replace(
+        "About us\n",
+        "Marta Quell, who chairs the harbour users' group, said the cuts would hurt "
+        "island families most and promised to fight them at the next meeting.\n"
+        "About us\n",
+    )
+    assert any(p.startswith("Marta Quell") for p in clean_text(page).body)

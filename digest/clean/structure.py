@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from digest.clean import lines as L
+from digest.clean.bios import bio_paragraphs
 from digest.clean.dates import DATE_HEADER, find_date, is_date_line
 from digest.clean.furniture import furniture_key
 from digest.clean.repair import normalize, paragraph_lines, uses_blank_line_paragraphs
@@ -412,6 +413,7 @@ def clean_page(text: str, furniture: frozenset[str] = frozenset()) -> Cleaned:
                 body[0] = body[0][m.end() :]
 
     byline = L.byline_name(units[byline_at].text) if byline_at is not None else ""
+    body, sub_texts, sub_index = _without_bios(body, sub_texts, sub_index, byline)
     agency = _agency(units, end_body, byline)
     if not byline and agency:
         byline = agency  # a wire story's only credit is its agency line
@@ -741,6 +743,20 @@ def _place_subheads(
         texts.append(text)
         index.append(at)
     return texts, index
+
+
+def _without_bios(
+    body: list[str], sub_texts: list[str], sub_index: list[int], byline: str
+) -> tuple[list[str], list[str], list[int]]:
+    """The body without the author's bio (see :func:`digest.clean.bios.bio_paragraphs`),
+    subheads re-pointed at the paragraphs that remain (one before nothing is dropped)."""
+    drop = bio_paragraphs(body, byline)
+    if not drop:
+        return body, sub_texts, sub_index
+    kept = [k for k in range(len(body)) if k not in drop]
+    new_index = {old: new for new, old in enumerate(kept)}
+    subs = [(t, new_index[i]) for t, i in zip(sub_texts, sub_index, strict=True) if i in new_index]
+    return [body[k] for k in kept], [t for t, _ in subs], [i for _, i in subs]
 
 
 def _agency(units: list[Unit], end_body: int, byline: str) -> str:
