@@ -119,3 +119,19 @@ def test_paragraph_naming_someone_else_stays() -> None:
         "About us\n",
     )
     assert any(p.startswith("Marta Quell") for p in clean_text(page).body)
+
+
+def test_numbered_list_ends_at_the_first_unnumbered_line() -> None:
+    """After "1. ... 2. ... 3. ..." an unnumbered line is the page going on, not an item."""
+    page = _page(1, "{title}").replace(
+        "About us\n",
+        "Most read\n1. Lifeboat crew rescue two kayakers off the point\n"
+        "2. Harbour festival returns with tall ships\n3. Quay car park to charge at night\n"
+        "Apologies, replies to this piece have been switched off\nAbout us\n",
+    )
+    popular = clean_text(page).popular
+    assert popular == (
+        "Lifeboat crew rescue two kayakers off the point",
+        "Harbour festival returns with tall ships",
+        "Quay car park to charge at night",
+    )

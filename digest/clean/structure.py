@@ -129,6 +129,8 @@ def take_lists(page: Page, blank_separated: bool) -> None:
             u = units[i]
             if taken and blank_separated and u.gap_before:
                 break
+            if taken and _numbering_ends(units, i, taken):
+                break
             item = L.strip_item_mark(u.text)
             n = L.word_count(item)
             if (
@@ -147,6 +149,15 @@ def take_lists(page: Page, blank_separated: bool) -> None:
             _file_item(page, header.kind, i, item)
             taken += 1
             i += 1
+
+
+def _numbering_ends(units: list[Unit], i: int, taken: int) -> bool:
+    """Whether a numbered list ("1. ...", "2. ...") ends at unit ``i``: every item taken
+    so far was numbered and this line is not, so it is the page going on (a comments
+    notice, a footer), not one more item."""
+    return not L.is_item_marked(units[i].text) and all(
+        L.is_item_marked(units[j].text) for j in range(i - taken, i)
+    )
 
 
 _NAMED_LIST = re.compile(r"(?i)^(?:more|latest)\s+(?:from|in|on)\s")
