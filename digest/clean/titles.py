@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 PREFIX_MARK = "\x00title-prefix\x00"
 SUFFIX_MARK = "\x00title-suffix\x00"
 
-# Settings, each a measured choice (see benchmarks/clean_folds.py).
+# Settings, each a measured choice (benchmarks/clean.py, held-out publisher folds).
 MIN_AFFIX_WORDS = 2  # one word is a kicker ("WATCH:", "Analysis:"), kept in the headline
 MAX_AFFIX_WORDS = 5  # site names run 1-4 words, "The" included
 MIN_SHARE = 0.1  # of the source's pages whose head shows the affix
