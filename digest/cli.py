@@ -7,12 +7,13 @@ Stage commands read and write JSON Lines, so they compose as a shell pipeline::
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TextIO
@@ -74,11 +75,13 @@ def main(verbose: bool) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--no-furniture", is_flag=True,
               help="Do not learn lines that recur across the files of one folder.")
-def clean(files: tuple[str, ...], no_furniture: bool) -> None:
-    """Clean scraped article files: one JSON object per file."""
-    from digest.clean import clean_text, learn_furniture
-    from digest.headline import with_title_from_text
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes to clean on (default: all cores); the output is the same.")
+def clean(files: tuple[str, ...], no_furniture: bool, jobs: int | None) -> None:
+    """Clean scraped article files: one JSON object per file, in the order given."""
+    from digest.clean.furniture import learn_from_pages, read_page
     from digest.sources import decode
+    from digest.workers import worker_pool
 
     texts: dict[str, str] = {}
     for name in files:
@@ -86,21 +89,47 @@ def clean(files: tuple[str, ...], no_furniture: bool) -> None:
             texts[name] = decode(Path(name).read_bytes())
         except (OSError, ValueError) as exc:
             click.echo(f"{name}: skipped: {exc}", err=True)
-    furniture: dict[Path, frozenset[str]] = {}
-    if not no_furniture:
-        folders: dict[Path, list[str]] = defaultdict(list)
-        for name, text in texts.items():
-            folders[Path(name).parent].append(text)
-        furniture = {folder: learn_furniture(t) for folder, t in folders.items() if len(t) > 1}
-    for name, text in texts.items():
-        try:
-            cleaned = with_title_from_text(  # an untitled page: as the build titles it
-                clean_text(text, furniture.get(Path(name).parent, frozenset())))
-        except Exception as exc:  # a cleaner bug: named, and the rest goes on
-            click.echo(f"{name}: skipped: could not be cleaned ({type(exc).__name__}: {exc})",
-                       err=True)
-            continue
-        click.echo(json.dumps({"path": name, **asdict(cleaned)}, ensure_ascii=False))
+    names = list(texts)
+    jobs = jobs or os.cpu_count() or 1
+    with contextlib.ExitStack() as stack:
+        run: Callable[..., Iterator[Any]] = map
+        if jobs > 1 and len(names) >= CLEAN_SERIAL_BELOW:
+            pool = stack.enter_context(worker_pool(jobs))
+            chunk = max(1, len(names) // (jobs * 8))
+
+            def run(func: Callable[..., Any], *items: Iterable[Any]) -> Iterator[Any]:
+                return pool.map(func, *items, chunksize=chunk)
+
+        furniture: dict[Path, frozenset[str]] = {}
+        if not no_furniture:
+            folders: dict[Path, list[Any]] = defaultdict(list)
+            for name, page in zip(names, run(read_page, texts.values()), strict=True):
+                folders[Path(name).parent].append(page)
+            furniture = {folder: learn_from_pages(pages) for folder, pages in folders.items()
+                         if len(pages) > 1}
+        empty: frozenset[str] = frozenset()
+        cleaned = run(_clean_file, texts.values(),
+                      [furniture.get(Path(name).parent, empty) for name in names])
+        for name, result in zip(names, cleaned, strict=True):
+            if isinstance(result, str):  # a cleaner bug: named, and the rest goes on
+                click.echo(f"{name}: skipped: could not be cleaned ({result})", err=True)
+                continue
+            click.echo(json.dumps({"path": name, **asdict(result)}, ensure_ascii=False))
+
+
+CLEAN_SERIAL_BELOW = 200  # files; fewer are cleaned in this process (a pool costs more)
+
+
+def _clean_file(text: str, furniture: frozenset[str]) -> Any:
+    """One page cleaned as the build cleans it (an untitled page titled from its text), or
+    the error that defeated the cleaner, as a string."""
+    from digest.clean import clean_text
+    from digest.headline import with_title_from_text
+
+    try:
+        return with_title_from_text(clean_text(text, furniture))
+    except Exception as exc:  # reported per file by the caller
+        return f"{type(exc).__name__}: {exc}"
 
 
 @main.command()

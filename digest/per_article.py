@@ -11,10 +11,9 @@ depend on where they ran.
 from __future__ import annotations
 
 import functools
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 
 from digest.clean import clean_text
@@ -25,7 +24,7 @@ from digest.headline import with_title_from_text
 from digest.records import Article, Cleaned, RawDocument
 from digest.summarize import summarize
 from digest.urls import web_url
-from digest.workers import die_with_parent
+from digest.workers import worker_pool
 
 SERIAL_BELOW = 24  # documents; fewer than this run in-process (a pool costs more than it saves)
 
@@ -122,9 +121,5 @@ def map_documents(docs: Sequence[RawDocument], furniture: Mapping[str, frozenset
         return collect(map(run, batches))
     if executor is not None:
         return collect(executor.map(run, batches))
-    context = multiprocessing.get_context()
-    # workers die with the build (a fork server's children: with the fork server)
-    parent = None if context.get_start_method() == "forkserver" else os.getpid()
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=die_with_parent,
-                             initargs=(parent,)) as pool:
+    with worker_pool(jobs) as pool:  # workers die with the build
         return collect(pool.map(run, batches))

@@ -21,14 +21,26 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import multiprocessing
 import os
 import signal
 import sys
 import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 WATCH_SECONDS = 0.5  # how often the portable watchdog looks at the parent's pid
+
+
+def worker_pool(jobs: int) -> ProcessPoolExecutor:
+    """A pool of ``jobs`` processes that die with this one (:func:`die_with_parent`); use it
+    in a ``with`` block on the thread that made it."""
+    context = multiprocessing.get_context()
+    # a fork server's children die with the fork server
+    parent = None if context.get_start_method() == "forkserver" else os.getpid()
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context,
+                               initializer=die_with_parent, initargs=(parent,))
 
 
 def die_with_parent(parent: int | None = None) -> None:

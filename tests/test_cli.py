@@ -99,3 +99,34 @@ def test_dedupe_judges_copies_as_the_build_does() -> None:
     assert marked["a"] is None and marked["b"] is None  # the series' two posts
     assert marked["e"] is None  # seven weeks later: its own post
     assert {marked["c"], marked["d"]} in ({None, "c"}, {None, "d"})  # syndication: one story
+
+
+def test_clean_on_several_processes_prints_what_one_prints(tmp_path: Path) -> None:
+    # enough files for the pool (CLEAN_SERIAL_BELOW), two folders (furniture per folder),
+    # one file that is not text: the same lines, in the order given, either way
+    from digest.cli import CLEAN_SERIAL_BELOW
+
+    files = []
+    for n in range(CLEAN_SERIAL_BELOW + 20):
+        folder = tmp_path / ("north" if n % 2 else "south")
+        folder.mkdir(exist_ok=True)
+        page = folder / f"{n:03d}.txt"
+        page.write_text(
+            f"date 2026-03-{1 + n % 28:02d} Quay news\nSubscribe to the newsletter\n"
+            f"Ferry number {n} sails again after repairs\n"
+            f"The ferry number {n} left the north quay on time this morning, its owners said,"
+            " after a winter of repairs to the engine and the hull.\n"
+            "Passengers said they were glad to have the crossing back before the summer.\n"
+            "Share this story\n", "utf-8")
+        files.append(str(page))
+    (tmp_path / "south" / "binary.txt").write_bytes(b"\x00\x01" * 400)
+    files.insert(7, str(tmp_path / "south" / "binary.txt"))
+    one = subprocess.run([sys.executable, "-m", "digest", "clean", "-j", "1", *files],
+                         capture_output=True, text=True, timeout=300)
+    two = subprocess.run([sys.executable, "-m", "digest", "clean", "-j", "2", *files],
+                         capture_output=True, text=True, timeout=300)
+    assert one.returncode == two.returncode == 0
+    assert one.stdout == two.stdout and one.stderr == two.stderr
+    paths = [json.loads(line)["path"] for line in two.stdout.splitlines()]
+    assert paths == [f for f in files if not f.endswith("binary.txt")]
+    assert "binary.txt: skipped" in two.stderr
