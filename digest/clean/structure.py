@@ -19,6 +19,7 @@ from digest.clean import lines as L
 from digest.clean.bios import bio_paragraphs
 from digest.clean.dates import DATE_HEADER, find_date, is_date_line
 from digest.clean.furniture import furniture_key
+from digest.clean.region import comments_cut
 from digest.clean.repair import normalize, paragraph_lines, uses_blank_line_paragraphs
 from digest.clean.repeats import collapse_repeats, repeat_key
 from digest.clean.titles import strip_title_affixes
@@ -279,7 +280,7 @@ def clean_page(text: str, furniture: frozenset[str] = frozenset()) -> Cleaned:
     if byline_at is not None:
         start = next((i for i in prose_at if i > byline_at), start)
     end = prose_at[-1] if prose_at else -1
-    comments = next((i for i in range(start, end + 1) if _opens_comments(units, i)), None)
+    comments = comments_cut(units, start, end, _opens_comments)
     if comments is not None:
         end = max((i for i in prose_at if i < comments), default=-1)
     head_prose: list[int] = []

@@ -1,0 +1,55 @@
+"""Shapes of real scraped pages, each on a fictional page written for the test.
+
+Every page here is invented; the shapes (where a comment count sits, how a
+blog lays out its head) are what real pages of many publishers share.
+"""
+
+from __future__ import annotations
+
+import re
+
+from digest.clean import clean_text, normalize
+from digest.records import Cleaned
+
+
+def _flat(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def _no_invention(text: str, c: Cleaned) -> None:
+    source = _flat(normalize(text))
+    for s in [c.title, c.standfirst, *c.body]:
+        assert _flat(s) in source, s
+
+
+ARTICLE = [
+    "The lighthouse keepers' cottage on Marrow Point reopened to visitors on Sunday after "
+    "a restoration that took four winters and most of the village's savings.",
+    "Volunteers stripped the salt-damaged plaster by hand, and a retired joiner rebuilt "
+    "the staircase from timber salvaged from the old boathouse.",
+    "The trust that owns the cottage says it will open every weekend until October, and "
+    "that school groups can book weekday visits through the parish office.",
+]
+
+
+def test_comment_count_beside_the_headline_does_not_end_the_article() -> None:
+    text = "\n\n".join(
+        [
+            "Home",
+            "Archive",
+            "About",
+            "Notes from the coast, its harbours and the people who keep them working, every week.",
+            "Keepers' cottage opens its doors again",
+            "Posted by Wren Alder on May 4",
+            "3 Comments",
+            *ARTICLE,
+            "3 Comments",
+            "gullwatcher says:",
+            "Lovely to see it restored, we visited last summer when it was still shut.",
+            "tidepool says:",
+            "Well done to everyone involved in the work on the cottage.",
+        ]
+    )
+    c = clean_text(text)
+    assert list(c.body)[-3:] == ARTICLE  # the count is a link, the comments are left out
+    _no_invention(text, c)
