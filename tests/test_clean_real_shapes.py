@@ -53,3 +53,27 @@ def test_comment_count_beside_the_headline_does_not_end_the_article() -> None:
     c = clean_text(text)
     assert list(c.body)[-3:] == ARTICLE  # the count is a link, the comments are left out
     _no_invention(text, c)
+
+
+def test_article_inside_a_line_of_leftover_markup_is_read() -> None:
+    story = [
+        "The ferry between Dunmore and the islands will run twice a day from June, the "
+        "operator said on Tuesday.",
+        "A second boat, idle since the winter storms, has passed its inspection and will "
+        "take the afternoon crossing.",
+        "Islanders had asked for the extra sailing for years, saying one boat a day kept "
+        "visitors away in the busiest months.",
+    ]
+    line = (
+        '<html><head><title>Ferry to run twice daily</title><script type="text/javascript">'
+        "var n = 1; function go() { return n; }</script></head><body>"
+        '<div id="nav"><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a>'
+        '</div><div id="story"><h1>Ferry to run twice daily</h1>'
+        + "".join(f"<p>{s}</p>" for s in story)
+        + '</div><div id="foot"><a href="/about">About us</a></div></body></html>'
+    )
+    c = clean_text(line)
+    assert list(c.body) == story
+    assert c.title == "Ferry to run twice daily"
+    assert not any("<" in s or "function" in s for s in [c.title, *c.body])
+    _no_invention(line, c)

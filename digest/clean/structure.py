@@ -19,6 +19,7 @@ from digest.clean import lines as L
 from digest.clean.bios import bio_paragraphs
 from digest.clean.dates import DATE_HEADER, find_date, is_date_line
 from digest.clean.furniture import furniture_key
+from digest.clean.markup import split_markup
 from digest.clean.region import comments_cut
 from digest.clean.repair import normalize, paragraph_lines, uses_blank_line_paragraphs
 from digest.clean.repeats import collapse_repeats, repeat_key
@@ -69,7 +70,7 @@ LINE_INSERT_MAX_OVERLAP = 0.05  # line-per-paragraph pages; see _inserted_headli
 
 def read_units(text: str) -> Page:
     """Normalise the page and cut it into units, the ``date`` header read off."""
-    raw = normalize(text).split("\n")
+    raw = [piece for line in normalize(text).split("\n") for piece in split_markup(line)]
     date = None
     glued = False
     for i, line in enumerate(raw):
