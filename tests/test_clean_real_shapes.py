@@ -77,3 +77,45 @@ def test_article_inside_a_line_of_leftover_markup_is_read() -> None:
     assert c.title == "Ferry to run twice daily"
     assert not any("<" in s or "function" in s for s in [c.title, *c.body])
     _no_invention(line, c)
+
+
+def test_teasers_below_the_article_past_a_stretch_of_links_are_left_out() -> None:
+    teasers = []
+    for k, (head, line) in enumerate(
+        [
+            (
+                "Council delays vote on harbour car park",
+                "Councillors want a new survey of "
+                "parking demand before they decide on the plan, the chair said.",
+            ),
+            (
+                "Rowing club celebrates its centenary",
+                "Members past and present gathered on "
+                "the slipway for a photograph and a race in borrowed boats.",
+            ),
+            (
+                "School roof repairs finished early",
+                "Pupils will return to their classrooms "
+                "next week after builders finished the work ahead of schedule.",
+            ),
+        ]
+    ):
+        teasers += [head, line, f"{k + 2} hours ago"]
+    text = "\n".join(
+        [
+            "Keepers' cottage opens its doors again",
+            "By Wren Alder",
+            *ARTICLE,
+            "Share",
+            "Print",
+            "Email",
+            "Tags",
+            "Heritage",
+            "Marrow Point",
+            "More news",
+            *teasers,
+        ]
+    )
+    c = clean_text(text)
+    assert list(c.body) == ARTICLE
+    _no_invention(text, c)

@@ -55,3 +55,63 @@ def comments_cut(
         if units[i].kind == "prose":
             words += L.word_count(units[i].text)
     return None
+
+
+# Prose lines further apart than this many other units belong to different blocks
+# (an article's subheads, captions and ad slots interrupt it for fewer).
+BLOCK_GAP = 6
+UNENDED_SHARE = 0.5  # see block_weight
+
+
+def is_text(unit: UnitLike) -> bool:
+    """Whether the unit reads as article text: prose, or a short line ending like a sentence."""
+    return unit.kind == "prose" or (unit.kind == "short" and L.has_punctuation_end(unit.text))
+
+
+def prose_blocks(
+    units: Sequence[UnitLike], prose_at: Sequence[int], gap: int = BLOCK_GAP
+) -> list[tuple[int, int]]:
+    """The page's prose units grouped into blocks, as (first, last) unit indices.
+
+    Guarantees: blocks are in page order, cover every index of ``prose_at``
+    (which must be sorted), and two consecutive prose units share a block
+    exactly when fewer than ``gap`` units that are not text (:func:`is_text`)
+    stand between them.
+    """
+    blocks: list[tuple[int, int]] = []
+    for i in prose_at:
+        if blocks:
+            last = blocks[-1][1]
+            between = sum(1 for u in units[last + 1 : i] if not is_text(u))
+            if between < gap:
+                blocks[-1] = (blocks[-1][0], i)
+                continue
+        blocks.append((i, i))
+    return blocks
+
+
+def block_weight(units: Sequence[UnitLike], block: tuple[int, int]) -> float:
+    """Prose words in the block times the share of its units that are prose.
+
+    Paragraphs that follow one another weigh more than as many words spread
+    over teasers, each under a headline of its own; words of a prose unit that
+    does not end like a sentence (a run-on line of links) count half.
+    """
+    first, last = block
+    span = units[first : last + 1]
+    prose = [u for u in span if u.kind == "prose"]
+    words = sum(
+        L.word_count(u.text) * (1.0 if L.ends_like_sentence(u.text) else UNENDED_SHARE)
+        for u in prose
+    )
+    return words * len(prose) / len(span)
+
+
+def main_block(
+    units: Sequence[UnitLike], prose_at: Sequence[int], gap: int = BLOCK_GAP
+) -> tuple[int, int] | None:
+    """The heaviest block of :func:`prose_blocks` (the first of equals), or None if no prose."""
+    blocks = prose_blocks(units, prose_at, gap)
+    if not blocks:
+        return None
+    return max(blocks, key=lambda b: block_weight(units, b))

@@ -20,7 +20,7 @@ from digest.clean.bios import bio_paragraphs
 from digest.clean.dates import DATE_HEADER, find_date, is_date_line
 from digest.clean.furniture import furniture_key
 from digest.clean.markup import split_markup
-from digest.clean.region import comments_cut
+from digest.clean.region import comments_cut, main_block
 from digest.clean.repair import normalize, paragraph_lines, uses_blank_line_paragraphs
 from digest.clean.repeats import collapse_repeats, repeat_key
 from digest.clean.titles import strip_title_affixes
@@ -284,6 +284,9 @@ def clean_page(text: str, furniture: frozenset[str] = frozenset()) -> Cleaned:
     comments = comments_cut(units, start, end, _opens_comments)
     if comments is not None:
         end = max((i for i in prose_at if i < comments), default=-1)
+    main = main_block(units, [i for i in prose_at if start <= i <= end])
+    if main is not None:
+        end = main[1]  # prose further down, past a stretch of non-text, is not the article's
     head_prose: list[int] = []
     for _ in range(HEAD_PROSE_MAX):
         nxt = next((i for i in prose_at if i > start), None)
