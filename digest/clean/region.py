@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from digest.clean import lines as L
 
@@ -32,11 +32,14 @@ class UnitLike(Protocol):
     kind: str
 
 
+U = TypeVar("U", bound=UnitLike)
+
+
 def comments_cut(
-    units: Sequence[UnitLike],
+    units: Sequence[U],
     start: int,
     end: int,
-    opens: Callable[[Sequence[UnitLike], int], bool],
+    opens: Callable[[Sequence[U], int], bool],
     min_words: int = MIN_ARTICLE_WORDS_BEFORE_COMMENTS,
 ) -> int | None:
     """The unit in ``start..end`` where readers' comments begin, or None.

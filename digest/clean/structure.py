@@ -13,6 +13,7 @@ stays at the start of the first paragraph, as printed.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from digest.clean import lines as L
@@ -465,7 +466,7 @@ _COMMENTS_HEADER = re.compile(
 _SAYS = re.compile(r"^\S+(?:\s\S+){0,3}\s(?:says|said|wrote):$")
 
 
-def _opens_comments(units: list[Unit], i: int) -> bool:
+def _opens_comments(units: Sequence[Unit], i: int) -> bool:
     """Whether a readers' comments section starts at unit ``i``.
 
     A header ("34 responses to ...", "Comments (12)") or two "name says:" lines
