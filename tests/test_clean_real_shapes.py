@@ -119,3 +119,16 @@ def test_teasers_below_the_article_past_a_stretch_of_links_are_left_out() -> Non
     c = clean_text(text)
     assert list(c.body) == ARTICLE
     _no_invention(text, c)
+
+
+def test_markup_with_many_unclosed_comments_is_read_in_linear_time() -> None:
+    # a hostile line: a quarter of a million comment openers that never close; before, each
+    # opener was scanned to the line's end (minutes); a generous deadline catches a relapse
+    import time
+
+    from digest.clean.markup import split_markup
+
+    line = "<p>Harbour news</p><p>Ferry sails</p>" + "<!-- a" * 250_000
+    start = time.perf_counter()
+    assert split_markup(line) == ["Harbour news", "Ferry sails"]
+    assert time.perf_counter() - start < 5

@@ -14,12 +14,14 @@ import re
 # or two ("use <b> for bold") is left alone.
 MIN_TAGS = 3
 _TAG = re.compile(r"<[A-Za-z/!][^<>]{0,2000}>")
-# Whole blocks whose content is never page text, and half-cut comment openers/closers.
+# Whole blocks whose content is never page text; one left open hides the rest of the line
+# (so each opener is scanned past once: many unclosed openers cost linear time, not
+# quadratic), and a stray closer goes.
 _HIDDEN = (
     r"<script\b[^>]*>.*?</script\s*>|<style\b[^>]*>.*?</style\s*>|<!--.*?-->"
-    r"|<(?:script|style)\b[^>]*>.*$"
+    r"|<(?:script|style)\b[^>]*>.*$|<!--.*$"
 )
-_CUT = re.compile(r"(?is)" + _HIDDEN + r"|" + _TAG.pattern + r"|-->|<!--")
+_CUT = re.compile(r"(?is)" + _HIDDEN + r"|" + _TAG.pattern + r"|-->")
 _HAS_WORD = re.compile(r"\w")
 
 
