@@ -95,12 +95,6 @@ def _name(v: Any) -> str | None:
     return None if _NAME.match(v) else "must be lowercase letters, digits and dashes"
 
 
-def _source_type(v: Any) -> str | None:
-    if v in SOURCE_TYPES:
-        return None
-    return f"must be one of {', '.join(SOURCE_TYPES)} (got {v!r})"
-
-
 def _one_of(*values: str) -> Check:
     def check(v: Any) -> str | None:
         return None if v in values else f"must be one of {', '.join(values)} (got {v!r})"
@@ -202,7 +196,7 @@ class SourceSettings:
 
     name: str = setting(required=True, check=_name, shape="`[a-z0-9-]`",
                         help="the source's id, used in article ids")
-    type: str = setting(required=True, check=_source_type,
+    type: str = setting(required=True, check=_one_of(*SOURCE_TYPES),
                         shape=", ".join(f"`{t}`" for t in SOURCE_TYPES), help="the format")
     path: str = setting("", check=_file_path, shape="glob or file",
                         shown_default="one of path/url",

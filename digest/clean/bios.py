@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 
+from digest.clean.lines import BYLINE_LEAD
+
 MAX_BIO_WORDS = 60  # bios run one to three sentences
 NAME_WITHIN = 6  # the name opens the paragraph, maybe after a short label
 CLOSING = 3  # a bio stands among the last paragraphs (prompts may follow it)
 
-_BY = re.compile(r"(?i)^(?:by|with|words\s+by|written\s+by|story\s+by|text\s+by|reported\s+by)\s+")
+_BY = re.compile(rf"(?i)^{BYLINE_LEAD}\s+")
 _CUT = re.compile(r"\s*[|·,–—(]\s*|\s+-\s+")
 _AND = re.compile(r"(?i)\s+(?:and|&)\s+")
 

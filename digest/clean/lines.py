@@ -352,11 +352,14 @@ def is_item_marked(line: str) -> bool:
 
 
 # Bylines: "By Name", "Words by Name", "Name Surname · Role", "Name Surname, Role".
+BYLINE_LEAD = r"(?:by|with|words\s+by|written\s+by|story\s+by|text\s+by|report(?:ed)?\s+by)"
+"""The words a credit line opens with before its names (a regular expression, no case)."""
+_LEADS = re.compile(rf"(?i)^{BYLINE_LEAD}\s")
 _NAME = (
     r"[A-ZÀ-ÖØ-Þ][\w'’.-]+(?:\s+(?:van|von|de|da|del|der|la|le|bin|al|[A-ZÀ-ÖØ-Þ][\w'’.-]+)){1,3}"
 )
 _BYLINE = re.compile(
-    r"^(?:(?:by|with|words\s+by|written\s+by|story\s+by|text\s+by|report(?:ed)?\s+by)\s+"
+    rf"^(?:{BYLINE_LEAD}\s+"
     + _NAME
     + r"(?:\s*(?:,|and|&)\s*"
     + _NAME
@@ -426,9 +429,7 @@ def is_byline(line: str, max_words: int = 10) -> bool:
     m = _BYLINE.match(line)
     if not m:
         return False
-    if re.match(
-        r"(?i)^(?:by|with|words\s+by|written\s+by|story\s+by|text\s+by|report(?:ed)?\s+by)\s", line
-    ):
+    if _LEADS.match(line):
         return True
     # "Name · Role" must name a role, else "Home · News" would pass.
     return bool(_ROLE.search(line)) or " · " in line

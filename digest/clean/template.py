@@ -47,7 +47,9 @@ REMEMBERED = 100
 """Items per source remembered between builds (their unit hashes) for learning."""
 
 _SENTENCE_END = re.compile(r"[.!?…。！？](?:[\"'”’»)\]]*)\s+(?=\S)")
-_ELLIPSIS_MARK = re.compile(r"\s*[\[(](?:\.\s?){2,3}\.?[\])]\s*$|\s*[\[(]…[\])]\s*$")
+# a closing truncation mark, read on a paragraph's stripped end (no leading \s*: a run of
+# spaces before a search would be scanned from each of its positions, quadratic)
+_ELLIPSIS_MARK = re.compile(r"[\[(](?:\.\s?){2,3}\.?[\])]$|[\[(]…[\])]$")
 _MARK_ONLY = re.compile(r"^[\W_]*$")
 
 
@@ -191,8 +193,11 @@ def without_template(cleaned: Cleaned, template: frozenset[str]
                 body[-1] = body[-1][: len(body[-1]) - len(text)].rstrip()
         body = [p for i, p in enumerate(body) if i not in drop]
     body = [p for p in body if not _MARK_ONLY.match(p)]
-    if body and _ELLIPSIS_MARK.search(body[-1]):
-        body[-1] = _ELLIPSIS_MARK.sub("…", body[-1])
+    if body:
+        end = body[-1].rstrip()
+        mark = _ELLIPSIS_MARK.search(end[-12:])
+        if mark:
+            body[-1] = end[: len(end) - len(mark.group())].rstrip() + "…"
     if tuple(body) == cleaned.body:
         return cleaned, tuple(removed)
     return replace(cleaned, body=tuple(body)), tuple(removed)
