@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from digest.clean import clean_text, normalize
+from digest.clean.lines import NAME_RUN_SHARE, capitalised_share
 from digest.records import Cleaned
 
 
@@ -132,3 +133,121 @@ def test_markup_with_many_unclosed_comments_is_read_in_linear_time() -> None:
     start = time.perf_counter()
     assert split_markup(line) == ["Harbour news", "Ferry sails"]
     assert time.perf_counter() - start < 5
+
+
+SIDEBAR = [
+    "Our weekly letter from the harbour towns, with the tides, the catches and the gossip.",
+    "Sign up to get it on Friday mornings along with our pick of the week's best photographs.",
+    "We never share your address with anyone, and you can leave the list with one click.",
+    "Readers in the valley can also pick up a printed copy at the post office every Saturday.",
+    "The printed edition carries the full tide tables and a crossword set by a retired pilot.",
+]
+
+
+def test_prose_above_the_printed_headline_is_the_sites_not_the_articles() -> None:
+    # Window title first, a newsletter box of sentences, then the headline again,
+    # the byline and the article: the box is not the article's opening.
+    text = "\n\n".join(
+        [
+            "Keepers' cottage opens its doors again | Coast Notes",
+            "Home",
+            "News",
+            *SIDEBAR,
+            "Keepers' cottage opens its doors again",
+            "By Wren Alder",
+            *ARTICLE,
+        ]
+    )
+    c = clean_text(text)
+    assert list(c.body) == ARTICLE
+    assert c.title.startswith("Keepers' cottage opens its doors again")
+    _no_invention(text, c)
+
+
+def test_a_title_copy_in_a_list_of_links_is_no_anchor() -> None:
+    # The same headline in a "latest posts" list, with no prose under it, moves nothing.
+    text = "\n\n".join(
+        [
+            "Keepers' cottage opens its doors again | Coast Notes",
+            "Keepers' cottage opens its doors again",
+            "By Wren Alder",
+            *ARTICLE,
+            "Latest posts",
+            "Keepers' cottage opens its doors again",
+            "Ferry timetable changes for the summer",
+            "A new bench for the harbour wall",
+            "Tide tables for June are out",
+            "Gull chicks hatch on the breakwater",
+            "The boathouse roof is mended",
+            "Parish council meets on Tuesday",
+            "Spring clean of the dunes this weekend",
+            "Coastguard open day in July",
+        ]
+    )
+    assert list(clean_text(text).body) == ARTICLE
+
+
+def test_article_that_opens_the_page_is_not_cut_at_its_own_second_copy() -> None:
+    text = "\n".join([*ARTICLE, "Keepers' cottage", *ARTICLE]) + "\n"
+    assert list(clean_text(text).body) == ARTICLE
+
+
+def test_a_single_paragraph_article_is_not_taken_for_its_head() -> None:
+    # One paragraph under the headline, then tools and a list of dated teasers:
+    # the date further down does not make the article's only paragraph a standfirst.
+    text = "\n".join(
+        [
+            "Keepers' cottage opens its doors again -- Coast Notes",
+            "Menu",
+            "Keepers' cottage opens its doors again",
+            "By Wren Alder, May 4",
+            ARTICLE[0],
+            "Share",
+            "Email this",
+            "Print",
+            "Leave a comment",
+            "Save",
+            "May 3, 2031",
+            "The harbour master's open day drew more visitors than any year since the war.",
+        ]
+    )
+    c = clean_text(text)
+    assert list(c.body) == [ARTICLE[0]]
+    _no_invention(text, c)
+
+
+def test_lines_a_paragraph_introduces_with_a_colon_stay_in_the_body() -> None:
+    items = [
+        "Cottage kitchen and pantry",
+        "The lamp room under the lantern",
+        "Keepers' logbooks from 1890 to 1952",
+    ]
+    closing = "Tickets cost four pounds for adults and are free for children under twelve."
+    text = "\n\n".join(
+        [
+            ARTICLE[0],
+            "Visitors can see these rooms on the guided tour of the whole cottage:",
+            *items,
+            closing,
+        ]
+    )
+    c = clean_text(text)
+    assert list(c.body) == [
+        ARTICLE[0],
+        "Visitors can see these rooms on the guided tour of the whole cottage:",
+        *items,
+        closing,
+    ]
+    # Without the introducing colon, such lines are subheads or headlines, not body.
+    text2 = text.replace("whole cottage:", "whole cottage.")
+    assert not set(items) & set(clean_text(text2).body)
+
+
+def test_a_long_run_of_capitalised_names_is_not_a_paragraph() -> None:
+    months = " ".join(f"{m} 2031 ({n})" for n, m in enumerate(
+        ["December", "November", "October", "September", "August", "July", "June",
+         "May", "April", "March", "February", "January"], start=3))
+    text = "\n\n".join([*ARTICLE, "Archive " + months])
+    c = clean_text(text)
+    assert list(c.body) == ARTICLE
+    assert capitalised_share(ARTICLE[0]) < NAME_RUN_SHARE <= capitalised_share("Archive " + months)

@@ -8,6 +8,7 @@ never by any publisher's wording.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from typing import Protocol, TypeVar
 
@@ -118,3 +119,33 @@ def main_block(
     if not blocks:
         return None
     return max(blocks, key=lambda b: block_weight(units, b))
+
+
+# The printed headline stands at most this many units above the article's first
+# paragraph (byline, date, share tools and a photo caption between them).
+HEADLINE_LEAD = 8
+HEADLINE_SHARE = 0.4  # of the window title's characters: "Headline - Site Name"
+
+
+def headline_anchor(units: Sequence[UnitLike], prose_at: Sequence[int]) -> int | None:
+    """The first prose unit under the printed headline, when the page opens with its
+    window title ("Headline | Site", not followed by prose), or None.
+
+    The headline is the first later unit of 3+ words whose text is part of the
+    first unit's (case aside) and at least HEADLINE_SHARE of its length, with a
+    prose unit (``prose_at``, sorted) within HEADLINE_LEAD units below it: a copy
+    of the title in a list of links has none. Prose above it is the site's.
+    """
+    if len(units) < 3 or units[0].kind not in ("short", "prose") or units[1].kind == "prose":
+        return None  # a page that opens with its article's paragraphs has no window title
+    first = units[0].text.casefold()
+    for i in range(1, len(units)):
+        text = units[i].text
+        if len(text) < HEADLINE_SHARE * len(first) or L.word_count(text) < 3:
+            continue
+        if text.casefold() not in first:
+            continue
+        k = bisect_right(prose_at, i)
+        if k < len(prose_at) and prose_at[k] - i <= HEADLINE_LEAD:
+            return prose_at[k]
+    return None

@@ -21,7 +21,7 @@ from digest.clean.bios import bio_paragraphs
 from digest.clean.dates import DATE_HEADER, find_date, is_date_line
 from digest.clean.furniture import furniture_key
 from digest.clean.markup import split_markup
-from digest.clean.region import comments_cut, main_block
+from digest.clean.region import comments_cut, headline_anchor, main_block
 from digest.clean.repair import normalize, paragraph_lines, uses_blank_line_paragraphs
 from digest.clean.repeats import collapse_repeats, repeat_key
 from digest.clean.titles import strip_title_affixes
@@ -281,6 +281,11 @@ def clean_page(text: str, furniture: frozenset[str] = frozenset()) -> Cleaned:
     start = prose_at[0] if prose_at else len(units)
     if byline_at is not None:
         start = next((i for i in prose_at if i > byline_at), start)
+    # A page that opens with its window title prints the headline again above the
+    # article: whatever prose stands before that is the site's, not the article's.
+    anchor = headline_anchor(units, prose_at)
+    if anchor is not None and anchor > start:
+        start = anchor
     end = prose_at[-1] if prose_at else -1
     comments = comments_cut(units, start, end, _opens_comments)
     if comments is not None:
@@ -291,7 +296,7 @@ def clean_page(text: str, furniture: frozenset[str] = frozenset()) -> Cleaned:
     head_prose: list[int] = []
     for _ in range(HEAD_PROSE_MAX):
         nxt = next((i for i in prose_at if i > start), None)
-        if nxt is None:
+        if nxt is None or nxt > end:  # the body's last paragraph is not its head
             break
         repeated = repeat_key(units[nxt].text) == repeat_key(units[start].text)
         if not repeated and not _head_marker_between(units, start, nxt):
@@ -336,17 +341,23 @@ def clean_page(text: str, furniture: frozenset[str] = frozenset()) -> Cleaned:
     body_units: list[int] = []
     subheads: list[tuple[int, str]] = []
     headlines: list[int] = []
+    listing = False  # after a paragraph that introduces a list ("... the following:")
     for i in range(start, end + 1):
         u = units[i]
         if u.used or i in (title_at, byline_at):
+            listing = False
             continue
         if u.kind not in ("prose", "short"):
+            listing = False
             continue
         inline = L.inline_related_title(u.text)
         if inline is not None:
             page.related.append((i, inline))
             continue
         if u.kind == "prose" or L.has_punctuation_end(u.text):
+            body_units.append(i)
+            listing = _introduces_list(u.text)
+        elif listing:
             body_units.append(i)
         elif L.word_count(u.text) <= MAX_SUBHEAD_WORDS:
             if L.word_count(u.text) > 0:
@@ -482,6 +493,16 @@ def _opens_comments(units: Sequence[Unit], i: int) -> bool:
 
 _BRACKETED = re.compile(r"^\[(?P<title>[^\[\]]{10,300})\]\s*(?P<rest>.*)$")
 _SENTENCE_BREAK = re.compile(r"[.!?][\"'”’]?\s+[A-Z\"“‘']")
+
+
+# A line that ends in a colon after this many words introduces a list: the short
+# lines below it are its items, kept in the body ("... the following:").
+LIST_INTRO_MIN_WORDS = 5
+
+
+def _introduces_list(text: str) -> bool:
+    """Whether the paragraph ends with a colon after a clause of LIST_INTRO_MIN_WORDS+ words."""
+    return text.rstrip().endswith(":") and L.word_count(text) >= LIST_INTRO_MIN_WORDS
 
 
 def _inserted_headlines(
