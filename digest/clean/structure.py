@@ -531,29 +531,30 @@ def _inserted_headlines(
     if len(body_units) < min_body:
         return set()  # too little text to tell what the article is about
     body = set(body_units)
+    limit = max_overlap if blank_separated else LINE_INSERT_MAX_OVERLAP
+    candidates = []
+    for i in body_units:
+        nxt = i + 1
+        if blank_separated:
+            shape = units[i].gap_before and nxt in body and not units[nxt].gap_before
+        else:
+            shape = nxt in body and i - 1 in body
+        if (
+            shape
+            and L.word_count(units[i].text) <= max_words
+            and not _SENTENCE_BREAK.search(units[i].text)
+        ):
+            candidates.append(i)
+    if not candidates:
+        return set()
     vocab = {i: set(content_words(units[i].text)) for i in body_units}
     counts: dict[str, int] = {}
     for words_ in vocab.values():
         for w in words_:
             counts[w] = counts.get(w, 0) + 1
     out: set[int] = set()
-    for i in body_units:
-        nxt = i + 1
-        if blank_separated:
-            shape = units[i].gap_before and nxt in body and not units[nxt].gap_before
-            limit = max_overlap
-        else:
-            shape = nxt in body and i - 1 in body
-            limit = LINE_INSERT_MAX_OVERLAP
-        if (
-            not shape
-            or L.word_count(units[i].text) > max_words
-            or _SENTENCE_BREAK.search(units[i].text)
-            or not vocab[i]
-        ):
-            continue
-        shared = sum(1 for w in vocab[i] if counts[w] > 1)
-        if shared / len(vocab[i]) < limit:
+    for i in candidates:
+        if vocab[i] and sum(1 for w in vocab[i] if counts[w] > 1) / len(vocab[i]) < limit:
             out.add(i)
     return out
 
