@@ -10,6 +10,8 @@ import re
 
 from digest.clean import clean_text, normalize
 from digest.clean.lines import NAME_RUN_SHARE, capitalised_share
+from digest.clean.region import printed_headline
+from digest.clean.units import Unit
 from digest.records import Cleaned
 
 
@@ -251,3 +253,57 @@ def test_a_long_run_of_capitalised_names_is_not_a_paragraph() -> None:
     c = clean_text(text)
     assert list(c.body) == ARTICLE
     assert capitalised_share(ARTICLE[0]) < NAME_RUN_SHARE <= capitalised_share("Archive " + months)
+
+
+def test_title_is_the_printed_headline_not_the_window_title_with_the_site() -> None:
+    for window in (
+        "Keepers' cottage opens its doors again | Coast Notes",
+        "Coast Notes: Keepers' cottage opens its doors again",
+        "Keepers' cottage opens its doors again « Coast Notes",
+    ):
+        text = "\n\n".join(
+            [window, "Home", "About", "Keepers' cottage opens its doors again", "By Wren Alder",
+             *ARTICLE]
+        )
+        c = clean_text(text)
+        assert c.title == "Keepers' cottage opens its doors again", window
+        assert list(c.body) == ARTICLE
+    # A kicker the window title puts before the headline stays with it.
+    text = "\n\n".join(
+        ["WATCH: Keepers' cottage opens its doors again", "Home",
+         "Keepers' cottage opens its doors again", "By Wren Alder", *ARTICLE]
+    )
+    assert clean_text(text).title == "WATCH: Keepers' cottage opens its doors again"
+
+
+def test_headline_printed_with_a_comment_count_after_it_is_found() -> None:
+    window = "Keepers' cottage on Marrow Point opens its doors again"
+    text = "\n\n".join(
+        [window, "Home", *SIDEBAR, f"{window} 12 Comments", *ARTICLE]
+    )
+    c = clean_text(text)
+    assert c.title == window
+    assert list(c.body) == ARTICLE
+    # A window title of a site's name alone ("Coast Notes") anchors nothing.
+    text = "\n\n".join(["Coast Notes", "Home", *ARTICLE, "Coast Notes Marketplace", *SIDEBAR])
+    assert list(clean_text(text).body)[:3] == ARTICLE
+
+
+def test_a_wrapped_line_inside_the_window_titles_sentence_is_no_headline() -> None:
+    # The first line is a sentence-long title; a hard-wrapped line below holds a piece
+    # of it that runs on into words on both sides: not a printed headline.
+    first = ("The council closed the old bridge to all traffic on Tuesday after engineers "
+             "found cracks in two of its main supports")
+    texts = [
+        (first, "short"),
+        ("Photo: Jane Doe", "caption"),
+        ("HARBOURTOWN: The council closed the old bridge to all traffic", "short"),
+        ("the old bridge to all traffic on Tuesday after engineers found", "short"),
+        (ARTICLE[0], "prose"),
+    ]
+    units = [Unit(text, kind=kind) for text, kind in texts]
+    assert printed_headline(units, [4]) is None
+    # The same line standing alone, or set off by a mark, is the headline.
+    units[3] = Unit("The council closed the old bridge to all traffic", kind="short")
+    units[0] = Unit("The council closed the old bridge to all traffic | Coast Notes", kind="short")
+    assert printed_headline(units, [4]) == (3, 4, units[3].text)

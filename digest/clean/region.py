@@ -125,27 +125,70 @@ def main_block(
 # paragraph (byline, date, share tools and a photo caption between them).
 HEADLINE_LEAD = 8
 HEADLINE_SHARE = 0.4  # of the window title's characters: "Headline - Site Name"
+MAX_TRAILING_WORDS = 4  # a comment count or a label printed after the headline
+MIN_WINDOW_HEADLINE_WORDS = 5  # a shorter window title is a site's name, not a headline
 
 
-def headline_anchor(units: Sequence[UnitLike], prose_at: Sequence[int]) -> int | None:
-    """The first prose unit under the printed headline, when the page opens with its
-    window title ("Headline | Site", not followed by prose), or None.
+def printed_headline(
+    units: Sequence[UnitLike], prose_at: Sequence[int]
+) -> tuple[int, int, str] | None:
+    """The printed headline, the first prose unit under it (unit indices) and the
+    headline's text, when the page opens with its window title ("Headline | Site",
+    not followed by prose).
 
-    The headline is the first later unit of 3+ words whose text is part of the
-    first unit's (case aside) and at least HEADLINE_SHARE of its length, with a
-    prose unit (``prose_at``, sorted) within HEADLINE_LEAD units below it: a copy
-    of the title in a list of links has none. Prose above it is the site's.
+    The headline is the first later unit of 3+ words whose text is the first
+    unit's with the site's words left out (see :func:`_window_title_of`) and at
+    least HEADLINE_SHARE of its length, or the first unit's text itself (if of
+    MIN_WINDOW_HEADLINE_WORDS+ words) with up to MAX_TRAILING_WORDS after it
+    ("... 12 Comments"), with a prose unit
+    (``prose_at``, sorted) within HEADLINE_LEAD units below it: a copy of the
+    title in a list of links has none. Prose above it is the site's.
     """
     if len(units) < 3 or units[0].kind not in ("short", "prose") or units[1].kind == "prose":
         return None  # a page that opens with its article's paragraphs has no window title
-    first = units[0].text.casefold()
+    window = units[0].text
+    first = window.casefold()
     for i in range(1, len(units)):
         text = units[i].text
         if len(text) < HEADLINE_SHARE * len(first) or L.word_count(text) < 3:
             continue
-        if text.casefold() not in first:
+        folded = text.casefold()
+        if _window_title_of(first, folded):
+            headline = text
+        elif (
+            folded.startswith(first)
+            and L.word_count(window) >= MIN_WINDOW_HEADLINE_WORDS
+            and L.word_count(text[len(first) :]) <= MAX_TRAILING_WORDS
+        ):
+            headline = window
+        else:
             continue
         k = bisect_right(prose_at, i)
         if k < len(prose_at) and prose_at[k] - i <= HEADLINE_LEAD:
-            return prose_at[k]
+            return i, prose_at[k], headline
     return None
+
+
+def _window_title_of(window: str, headline: str) -> bool:
+    """Whether ``window`` is ``headline`` alone or with other words (a site name, a
+    section) set off from it by a mark ("Headline | Site", "Site: Headline", "Headline
+    « Blog"), both case-folded; a line cut out of a longer one (a hard-wrapped
+    sentence) runs on into words, and is not the headline."""
+    at = window.find(headline)
+    if at < 0:
+        return False
+    before, after = window[:at].rstrip(), window[at + len(headline) :].lstrip()
+    return (not before or not before[-1].isalnum()) and (not after or not after[0].isalnum())
+
+
+_KICKER = re.compile(r"^[^\W\d_]{2,}:$")  # "WATCH:", "UPDATE:": one capitalised word
+
+
+def printed_title(window: str, headline: str) -> str:
+    """The title for a page whose window title holds its printed ``headline``: the
+    headline as printed, with a kicker the window puts before it ("WATCH: ...") kept."""
+    at = window.casefold().find(headline.casefold())
+    before = window[:at].strip() if at > 0 else ""
+    if before and _KICKER.match(before) and before.isupper():
+        return f"{before} {headline}"
+    return headline

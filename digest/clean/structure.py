@@ -26,7 +26,7 @@ from digest.clean.body import (
 )
 from digest.clean.dates import find_date
 from digest.clean.head import MAX_TITLE_WORDS, head_standfirst, head_title, mid_title
-from digest.clean.region import comments_cut, headline_anchor, main_block
+from digest.clean.region import comments_cut, main_block, printed_headline, printed_title
 from digest.clean.repeats import repeat_key
 from digest.clean.titles import strip_title_affixes
 from digest.clean.units import Unit, classified_page
@@ -51,6 +51,10 @@ def clean_page(text: str, furniture: frozenset[str] = frozenset()) -> Cleaned:
     byline_at = region.byline_at
     if byline_at is None and title_at is not None:
         byline_at = _agency_below(units, title_at, region.start)
+    if region.headline_at is not None:
+        # the headline as printed above the article, not the window title with the site's name
+        title_at = region.headline_at
+        title = printed_title(units[0].text, region.headline)
     body = take_body(page, region.start, region.end, title_at, byline_at)
     standfirst = ""
     mid = mid_title(units, body.units, body.headlines)
@@ -94,6 +98,8 @@ class Region:
     end: int  # the last prose unit of the main block (-1: none)
     byline_at: int | None
     head_prose: list[int]  # sentence-shaped title and standfirst lines above ``start``
+    headline_at: int | None  # the headline printed under the window title
+    headline: str  # its text (without what the page prints after it)
 
 
 def find_region(units: list[Unit]) -> Region:
@@ -107,9 +113,9 @@ def find_region(units: list[Unit]) -> Region:
         start = next((i for i in prose_at if i > byline_at), start)
     # A page that opens with its window title prints the headline again above the
     # article: whatever prose stands before that is the site's, not the article's.
-    anchor = headline_anchor(units, prose_at)
-    if anchor is not None and anchor > start:
-        start = anchor
+    printed = printed_headline(units, prose_at)
+    if printed is not None and printed[1] > start:
+        start = printed[1]
     end = prose_at[-1] if prose_at else -1
     comments = comments_cut(units, start, end, _opens_comments)
     if comments is not None:
@@ -127,7 +133,10 @@ def find_region(units: list[Unit]) -> Region:
             ),
             None,
         )
-    return Region(start, end, byline_at, head_prose)
+    return Region(
+        start, end, byline_at, head_prose,
+        printed[0] if printed else None, printed[2] if printed else "",
+    )
 
 
 def _head_byline(units: list[Unit], prose_at: list[int]) -> int | None:
