@@ -307,3 +307,20 @@ def test_a_wrapped_line_inside_the_window_titles_sentence_is_no_headline() -> No
     units[3] = Unit("The council closed the old bridge to all traffic", kind="short")
     units[0] = Unit("The council closed the old bridge to all traffic | Coast Notes", kind="short")
     assert printed_headline(units, [4]) == (3, 4, units[3].text)
+
+
+def test_a_list_the_article_introduces_does_not_split_it() -> None:
+    # Ingredients under "Ingredients:" are short lines without an end; the method
+    # below them is still the article's, not a new block of the page.
+    items = [f"{n} cups of {thing}" for n, thing in
+             enumerate(["flour", "oats", "milk", "sugar", "raisins", "water", "salt"], start=1)]
+    method = [
+        "Mix the flour and oats in a large bowl, then pour in the milk a little at a time "
+        "while you stir, so that no lumps are left at the bottom.",
+        "Bake the loaf for forty minutes in a hot oven, and let it cool on a rack for an hour "
+        "before you cut it, or the middle will still be soft.",
+    ]
+    text = "\n".join([*ARTICLE, "Ingredients:", *items, *method])
+    c = clean_text(text)
+    assert list(c.body)[-2:] == method
+    assert c.body[0] == ARTICLE[0]

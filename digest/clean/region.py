@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from typing import Protocol, TypeVar
 
 from digest.clean import lines as L
@@ -73,20 +73,25 @@ def is_text(unit: UnitLike) -> bool:
 
 
 def prose_blocks(
-    units: Sequence[UnitLike], prose_at: Sequence[int], gap: int = BLOCK_GAP
+    units: Sequence[UnitLike],
+    prose_at: Sequence[int],
+    gap: int = BLOCK_GAP,
+    items: Set[int] = frozenset(),
 ) -> list[tuple[int, int]]:
     """The page's prose units grouped into blocks, as (first, last) unit indices.
 
     Guarantees: blocks are in page order, cover every index of ``prose_at``
     (which must be sorted), and two consecutive prose units share a block
-    exactly when fewer than ``gap`` units that are not text (:func:`is_text`)
-    stand between them.
+    exactly when fewer than ``gap`` units that are neither text (:func:`is_text`)
+    nor list items (``items``, see :func:`list_items`) stand between them.
     """
     blocks: list[tuple[int, int]] = []
     for i in prose_at:
         if blocks:
             last = blocks[-1][1]
-            between = sum(1 for u in units[last + 1 : i] if not is_text(u))
+            between = sum(
+                1 for j in range(last + 1, i) if not is_text(units[j]) and j not in items
+            )
             if between < gap:
                 blocks[-1] = (blocks[-1][0], i)
                 continue
@@ -94,8 +99,25 @@ def prose_blocks(
     return blocks
 
 
-def block_weight(units: Sequence[UnitLike], block: tuple[int, int]) -> float:
-    """Prose words in the block times the share of its units that are prose.
+def list_items(units: Sequence[UnitLike]) -> set[int]:
+    """The short units in a run right under a line that ends in a colon: the items of
+    a list the article introduces ("Ingredients:", "... the following:")."""
+    out: set[int] = set()
+    listing = False
+    for j, u in enumerate(units):
+        introduces = u.text.rstrip().endswith(":")
+        if listing and u.kind == "short" and not introduces:
+            out.add(j)
+            continue
+        listing = introduces and u.kind in ("short", "prose")
+    return out
+
+
+def block_weight(
+    units: Sequence[UnitLike], block: tuple[int, int], items: Set[int] = frozenset()
+) -> float:
+    """Prose words in the block times the share of its units that are prose (list
+    items, ``items``, left out of the count).
 
     Paragraphs that follow one another weigh more than as many words spread
     over teasers, each under a headline of its own; words of a prose unit that
@@ -108,17 +130,20 @@ def block_weight(units: Sequence[UnitLike], block: tuple[int, int]) -> float:
         L.word_count(u.text) * (1.0 if L.ends_like_sentence(u.text) else UNENDED_SHARE)
         for u in prose
     )
-    return words * len(prose) / len(span)
+    listed = sum(1 for j in range(first, last + 1) if j in items)
+    return words * len(prose) / (len(span) - listed)
 
 
 def main_block(
     units: Sequence[UnitLike], prose_at: Sequence[int], gap: int = BLOCK_GAP
 ) -> tuple[int, int] | None:
-    """The heaviest block of :func:`prose_blocks` (the first of equals), or None if no prose."""
-    blocks = prose_blocks(units, prose_at, gap)
+    """The heaviest block of :func:`prose_blocks` (the first of equals), or None if no
+    prose; the items of a list the article introduces join its blocks."""
+    items = list_items(units)
+    blocks = prose_blocks(units, prose_at, gap, items)
     if not blocks:
         return None
-    return max(blocks, key=lambda b: block_weight(units, b))
+    return max(blocks, key=lambda b: block_weight(units, b, items))
 
 
 # The printed headline stands at most this many units above the article's first
