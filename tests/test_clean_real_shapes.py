@@ -324,3 +324,18 @@ def test_a_list_the_article_introduces_does_not_split_it() -> None:
     c = clean_text(text)
     assert list(c.body)[-2:] == method
     assert c.body[0] == ARTICLE[0]
+
+
+def test_window_title_found_under_a_sentence_and_when_it_reads_like_a_prompt() -> None:
+    # A promotion sentence right under the window title, and a title whose words a
+    # prompt might use ("Home ..."), still leave the printed headline the anchor.
+    for window, headline in (
+        ("Keepers' cottage opens its doors again", "Keepers' cottage opens its doors again"),
+        ("Home prices rise again | Vale Post", "Home prices rise again"),
+    ):
+        text = "\n\n".join(
+            [window, SIDEBAR[0], "Menu", *SIDEBAR[1:], headline, "By Wren Alder", *ARTICLE]
+        )
+        c = clean_text(text)
+        assert list(c.body) == ARTICLE, window
+        assert c.title == headline

@@ -158,8 +158,8 @@ def printed_headline(
     units: Sequence[UnitLike], prose_at: Sequence[int]
 ) -> tuple[int, int, str] | None:
     """The printed headline, the first prose unit under it (unit indices) and the
-    headline's text, when the page opens with its window title ("Headline | Site",
-    not followed by prose).
+    headline's text, when the page opens with its window title ("Headline | Site"; a
+    paragraph followed by another is the article's start, not a window title).
 
     The headline is the first later unit of 3+ words whose text is the first
     unit's with the site's words left out (see :func:`_window_title_of`) and at
@@ -169,8 +169,10 @@ def printed_headline(
     (``prose_at``, sorted) within HEADLINE_LEAD units below it: a copy of the
     title in a list of links has none. Prose above it is the site's.
     """
-    if len(units) < 3 or units[0].kind not in ("short", "prose") or units[1].kind == "prose":
-        return None  # a page that opens with its article's paragraphs has no window title
+    if len(units) < 3 or units[0].kind not in ("short", "prose", "cta") or (
+        units[0].kind == "prose" and units[1].kind == "prose"
+    ):
+        return None
     window = units[0].text
     first = window.casefold()
     for i in range(1, len(units)):
