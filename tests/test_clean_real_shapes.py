@@ -339,3 +339,16 @@ def test_window_title_found_under_a_sentence_and_when_it_reads_like_a_prompt() -
         c = clean_text(text)
         assert list(c.body) == ARTICLE, window
         assert c.title == headline
+
+
+def test_a_sites_web_address_after_the_title_is_left_out() -> None:
+    from digest.clean.titles import strip_title_affixes
+
+    assert strip_title_affixes("Bridge to close for repairs - Example.com", frozenset()) == (
+        "Bridge to close for repairs"
+    )
+    assert strip_title_affixes("Bridge vote results | news.example.co.uk", frozenset()) == (
+        "Bridge vote results"
+    )
+    for kept in ("Bridge fund reaches - 6.0", "Release notes - version 2.0", "Bridge - a.com"):
+        assert strip_title_affixes(kept, frozenset()) == kept

@@ -96,15 +96,36 @@ def learn_title_affixes(heads: Iterable[Sequence[str]]) -> frozenset[str]:
     return frozenset(out)
 
 
-def strip_title_affixes(title: str, furniture: frozenset[str]) -> str:
-    """``title`` without a learnt prefix or suffix (see :func:`learn_title_affixes`).
+# A last segment that is a web address ("... - Example.com"), set off by a separator.
+_ADDRESS = re.compile(r"[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")  # ends in a name: .com, .co.uk
+_SEPARATORS = (" | ", " - ", " -- ", " – ", " — ")
 
-    Guarantees: the result is a substring of ``title``; it is ``title`` itself
-    when nothing was learnt, when the printed affix is not name-shaped (2-5
+
+def _without_address(title: str) -> str:
+    """``title`` without a last segment that is a web address, if enough words remain."""
+    cut = max(title.rfind(sep) for sep in _SEPARATORS)
+    if cut < 0:
+        return title
+    tail = title[cut:].strip(" |-–—")
+    head = title[:cut].rstrip()
+    if _ADDRESS.fullmatch(tail) and len(head.split()) >= MIN_REST_WORDS:
+        return head
+    return title
+
+
+def strip_title_affixes(title: str, furniture: frozenset[str]) -> str:
+    """``title`` without a learnt prefix or suffix (see :func:`learn_title_affixes`), nor
+    a last segment that is the site's web address.
+
+    Guarantees: the result is a substring of ``title``; it is ``title`` itself (the
+    address aside) when nothing was learnt, when the printed affix is not name-shaped (2-5
     capitalised words, not all capitals: "BREAKING NEWS:" stays), when no
     learnt affix matches, or when stripping would leave fewer than ``MIN_REST_WORDS`` words.
     """
-    if not furniture or not title:
+    if not title:
+        return title
+    title = _without_address(title)
+    if not furniture:
         return title
     prefix, suffix = _affixes(title)
     out = title
