@@ -175,17 +175,21 @@ def printed_headline(
         return None
     window = units[0].text
     first = window.casefold()
+    shortest = HEADLINE_SHARE * len(window)
+    with_trailing = L.word_count(window) >= MIN_WINDOW_HEADLINE_WORDS
     for i in range(1, len(units)):
         text = units[i].text
-        if len(text) < HEADLINE_SHARE * len(first) or L.word_count(text) < 3:
-            continue
-        folded = text.casefold()
-        if _window_title_of(first, folded):
+        if len(text) < shortest:
+            continue  # most units are cut here or below before any folding
+        if len(text) <= len(window):
+            if L.word_count(text) < 3 or not _window_title_of(first, text.casefold()):
+                continue
             headline = text
         elif (
-            folded.startswith(first)
-            and L.word_count(window) >= MIN_WINDOW_HEADLINE_WORDS
-            and L.word_count(text[len(first) :]) <= MAX_TRAILING_WORDS
+            with_trailing
+            and text[len(window) :].count(" ") <= 2 * MAX_TRAILING_WORDS
+            and text[: len(window)].casefold() == first
+            and L.word_count(text[len(window) :]) <= MAX_TRAILING_WORDS
         ):
             headline = window
         else:
