@@ -352,3 +352,15 @@ def test_a_sites_web_address_after_the_title_is_left_out() -> None:
     )
     for kept in ("Bridge fund reaches - 6.0", "Release notes - version 2.0", "Bridge - a.com"):
         assert strip_title_affixes(kept, frozenset()) == kept
+
+
+def test_kicker_title_is_printed_text_when_the_cases_differ() -> None:
+    # The window title and the printed headline differ in case: the title is the
+    # window's own text, so that nothing returned is text the page does not hold.
+    text = "\n\n".join(
+        ["WATCH: keepers' cottage opens its doors again | Coast Notes", "Home",
+         "Keepers' Cottage Opens Its Doors Again", "By Wren Alder", *ARTICLE]
+    )
+    c = clean_text(text)
+    assert c.title == "WATCH: keepers' cottage opens its doors again"
+    _no_invention(text, c)

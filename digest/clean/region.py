@@ -218,8 +218,11 @@ _KICKER = re.compile(r"^[^\W\d_]{2,}:$")  # "WATCH:", "UPDATE:": one capitalised
 def printed_title(window: str, headline: str) -> str:
     """The title for a page whose window title holds its printed ``headline``: the
     headline as printed, with a kicker the window puts before it ("WATCH: ...") kept."""
-    at = window.casefold().find(headline.casefold())
+    folded = window.casefold()
+    if len(folded) != len(window):  # folding changed the length: positions would not match
+        return headline
+    at = folded.find(headline.casefold())
     before = window[:at].strip() if at > 0 else ""
     if before and _KICKER.match(before) and before.isupper():
-        return f"{before} {headline}"
+        return window[: at + len(headline)].strip()  # as the window prints it
     return headline

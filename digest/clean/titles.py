@@ -98,12 +98,12 @@ def learn_title_affixes(heads: Iterable[Sequence[str]]) -> frozenset[str]:
 
 # A last segment that is a web address ("... - Example.com"), set off by a separator.
 _ADDRESS = re.compile(r"[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")  # ends in a name: .com, .co.uk
-_SEPARATORS = (" | ", " - ", " -- ", " – ", " — ")
+_ADDRESS_SEPARATORS = (" | ", " - ", " -- ", " – ", " — ")
 
 
 def _without_address(title: str) -> str:
     """``title`` without a last segment that is a web address, if enough words remain."""
-    cut = max(title.rfind(sep) for sep in _SEPARATORS)
+    cut = max(title.rfind(sep) for sep in _ADDRESS_SEPARATORS)
     if cut < 0:
         return title
     tail = title[cut:].strip(" |-–—")
