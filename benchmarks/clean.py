@@ -535,10 +535,11 @@ def comments_note(outputs: list[Fields]) -> None:
         return f"P {mp:.3f} R {mr:.3f} F1 {2 * mp * mr / (mp + mr) if mp + mr else 0.0:.3f}"
 
     ceiling = f1([1.0] * len(ceiling_rs), ceiling_rs)
-    print(f"dragnet: {with_comments} of {len(ps)} gold texts go on with readers' comments, which "
-          f"the cleaner is meant to leave out; ours page by page against the whole gold {f1(ps, rs)}, "
-          f"against the gold cut before the comments {f1(cut_ps, cut_rs)}; the most a cleaner "
-          f"that leaves comments out can score against the whole gold: {ceiling}")
+    print(f"dragnet: {with_comments} of {len(ps)} gold texts go on with readers' comments, "
+          f"which the cleaner is meant to leave out; ours page by page against the whole "
+          f"gold {f1(ps, rs)}, against the gold cut before the comments {f1(cut_ps, cut_rs)}; "
+          f"the most a cleaner that leaves comments out can score against the whole gold: "
+          f"{ceiling}")
 
 
 # ---- part 3: speed ---------------------------------------------------------------
