@@ -364,3 +364,21 @@ def test_kicker_title_is_printed_text_when_the_cases_differ() -> None:
     c = clean_text(text)
     assert c.title == "WATCH: keepers' cottage opens its doors again"
     _no_invention(text, c)
+
+
+def test_a_caption_set_into_a_wrapped_paragraph_stays_out_of_the_body() -> None:
+    # Hard-wrapped text with a photo's caption and credit between two of its lines:
+    # the caption is not rejoined into the paragraph, so it leaves the body.
+    caption = "Keepers pictured on Sunday. Photo by Jane Doe / Coast Agency"
+    text = "\n\n".join(
+        [
+            ARTICLE[0],
+            f"{caption}\nThe trust that owns the cottage says it will open every weekend.",
+            ARTICLE[1],
+            ARTICLE[2],
+        ]
+    )
+    c = clean_text(text)
+    assert not any("Photo by" in p for p in c.body)
+    assert caption in c.captions
+    _no_invention(text, c)

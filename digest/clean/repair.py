@@ -13,6 +13,8 @@ import re
 import ftfy
 from ftfy.badness import is_bad
 
+from digest.clean.lines import is_credit
+
 # ftfy's defaults straighten curly quotes and fold width; we keep what was printed.
 _FTFY = ftfy.TextFixerConfig(
     uncurl_quotes=False,
@@ -77,7 +79,8 @@ def paragraph_lines(
     A block is rejoined only when it looks hard-wrapped: every line at most
     ``wrap_max_chars`` long (hard wrapping is done at a fixed width, usually
     70-100), every line but the last at least ``wrap_min_chars`` long, and no
-    line starting like a list item. Other blocks are returned line by line.
+    line starting like a list item or ending in a photo credit (a caption set
+    into a paragraph). Other blocks are returned line by line.
     Joining with one space keeps each result a substring of the page once
     line breaks count as spaces.
     """
@@ -107,7 +110,11 @@ def _is_wrapped(block: list[str], wrap_min: int, wrap_max: int, even: float = 0.
     line (wrapped lines differ by one word; a headline over a standfirst does not).
     """
     if any(
-        len(line) > wrap_max or _ITEM_START.match(line) or _LABELLED.match(line) for line in block
+        len(line) > wrap_max
+        or _ITEM_START.match(line)
+        or _LABELLED.match(line)
+        or is_credit(line)
+        for line in block
     ):
         return False
     width = max(len(line) for line in block)
