@@ -447,6 +447,9 @@ def score_real(rows: list[Fields]) -> dict[str, dict[str, float]]:
     return result
 
 
+BAR_SYSTEM = "ours, page by page"  # the row the bars read: the issue's "one page at a time"
+
+
 def part_real(with_trafilatura: bool) -> dict[str, float]:
     pages = real_dev_pages()
     title("2. Real dev pages (data/real): word 4-gram P / R / F1 of title + standfirst + body")
@@ -465,7 +468,7 @@ def part_real(with_trafilatura: bool) -> dict[str, float]:
 
     systems: list[tuple[str, Callable[[Path], Fields]]] = [
         ("ours, furniture per folder (set / site)", lambda p: ours(texts[p], furniture[p])),
-        ("ours, page by page", on_page(ours)),
+        (BAR_SYSTEM, on_page(ours)),
     ]
     systems += [(name, on_page(base)) for name, base in baselines(with_trafilatura)]
     sets = list(pages)
@@ -481,9 +484,8 @@ def part_real(with_trafilatura: bool) -> dict[str, float]:
         for s in sets:
             sc = scores.get(s, {"p": 0.0, "r": 0.0, "f1": 0.0})
             cells += [f"{sc['p']:.3f}", f"{sc['r']:.3f}", f"{sc['f1']:.3f}"]
-            if len(rows) == 2:  # the second system is ours page by page, as the bars read
-                ours_f1[s] = sc["f1"]
-        if len(rows) == 2:
+        if name == BAR_SYSTEM:
+            ours_f1 = {s: scores.get(s, {"f1": 0.0})["f1"] for s in sets}
             page_by_page = outputs
         rows.append([name, *cells])
     table(header, rows)
@@ -500,15 +502,10 @@ def part_real(with_trafilatura: bool) -> dict[str, float]:
 _GOLD_COMMENTS = re.compile(r"^\S*[!@#$%^&*()]\S*\s+COMMENTS\s*$", re.MULTILINE)
 
 
-def _grams(text: str) -> set[tuple[str, ...]]:
-    """Word 4-grams as score_real.py reads them."""
-    w = re.findall(r"\w+", text.casefold())
-    return {tuple(w[i : i + 4]) for i in range(max(0, len(w) - 3))}
-
-
 def comments_note(outputs: list[Fields]) -> None:
     """For dragnet: how many gold texts hold readers' comments, ours scored against the
     gold cut before them, and the most a cleaner that leaves comments out can score."""
+    grams = load_module("score_real", SCORE_REAL).grams  # the 4-grams the scorer counts
     ps, rs, cut_ps, cut_rs, ceiling_rs = [], [], [], [], []
     with_comments = 0
     for out in outputs:
@@ -519,9 +516,9 @@ def comments_note(outputs: list[Fields]) -> None:
         m = _GOLD_COMMENTS.search(gold)
         article = gold[: m.start()] if m else gold
         with_comments += m is not None
-        ours_grams = _grams("\n".join([out.get("title") or "", out.get("standfirst") or "",
+        ours_grams = grams("\n".join([out.get("title") or "", out.get("standfirst") or "",
                                        *(out.get("body") or [])]))
-        whole, part = _grams(gold), _grams(article)
+        whole, part = grams(gold), grams(article)
         for g, p_list, r_list in ((whole, ps, rs), (part, cut_ps, cut_rs)):
             tp = len(g & ours_grams)
             p_list.append(tp / len(ours_grams) if ours_grams else 0.0)
