@@ -55,7 +55,7 @@ TEXT_ONLY = ("text", "names", "same_days", "far_apart")
 
 def items_of(records: list[dict]) -> list[GroupItem]:
     return [GroupItem(r["id"], r.get("title") or "", r.get("text") or "", r.get("date"),
-                      tuple(r.get("related") or ())) for r in records]
+                      tuple(r.get("related") or ()), r.get("publisher") or "") for r in records]
 
 
 def topic_of(story: str) -> str:

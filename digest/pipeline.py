@@ -277,7 +277,7 @@ def group_items(kept: Sequence[Article], duplicates: Sequence[Article]) -> list[
         if d.duplicate_of:
             extra[d.duplicate_of].extend(d.related)
     return [GroupItem(a.id, a.title, a.text, a.date,
-                      tuple(dict.fromkeys((*a.related, *extra.get(a.id, ())))))
+                      tuple(dict.fromkeys((*a.related, *extra.get(a.id, ())))), a.source)
             for a in kept]
 
 

@@ -180,6 +180,7 @@ class GroupItem:
     text: str
     date: str | None = None
     related: tuple[str, ...] = ()
+    source: str = ""  # the feed it came from: related lists are judged per source
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ def _canonical_order(items: Sequence[GroupItem]) -> list[int]:
     """Indices of the items sorted by content, so that the grouping ignores the input order."""
     return sorted(range(len(items)), key=lambda i: (
         items[i].id, items[i].title, items[i].text, items[i].date is None, items[i].date or "",
-        items[i].related))
+        items[i].related, items[i].source))
 
 
 class Grouping(NamedTuple):
