@@ -35,16 +35,20 @@ from pathlib import Path
 
 import numpy as np
 
-from digest.group import DateGuard, group_articles, group_indices, item_features
+from digest.group import DateGuard, group_articles, group_indices, item_features, pair_evidence
 from digest.group.cluster import labels_of, louvain
-from digest.group.evidence import PairFeatures, Weights, close_pair_rate, pair_features
-from digest.group.links import resolve_links
+from digest.group.evidence import PairFeatures, Weights, close_pair_rate
 from digest.group.similarity import day_number
 from digest.records import GroupItem
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 DATA = SHARED / "data" / "stories" / "dev_related.jsonl"
+HOSTILE = SHARED / "data" / "stories" / "dev_related_hostile.jsonl"
+STORIES = SHARED / "data" / "stories" / "dev.jsonl"  # without links: simulate_related.py's input
 TOOLS = SHARED / "tools"
+EXTRA_SEEDS = (2, 3)  # simulate_related.py seeds drawn beside the shipped files (seed 1)
+HOUSE_TITLES = 4  # house regime: this many of the corpus's titles...
+HOUSE_SHARE = 0.8  # ...set into the related list of this share of each publisher's pages
 DISTRACTORS = SHARED / "data" / "cnndm" / "dev.jsonl"  # unrelated real articles, one story each
 MERGE_GRID = [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6]
 PERTURBATIONS = [(0.5, 2), (0.7, 4)]  # (share of related links dropped, noise links added)
@@ -74,12 +78,13 @@ def fit_weights(records: list[dict], use: tuple[str, ...]) -> Weights:
     """Logistic fit of the pair weights on candidate pairs of labelled records."""
     from sklearn.linear_model import LogisticRegression
 
-    items = items_of(records)
-    feats = pair_features(items, resolve_links(items))
+    table, _ = pair_evidence(items_of(records))  # the evidence grouping itself weighs
     base = Weights()
     cols = [FEATURES.index(name) for name in use]
-    x = np.array([[feature_row(f, base)[c] for c in cols] for f in feats.values()])
-    y = np.array([records[i]["story"] == records[j]["story"] for i, j in feats])
+    x = np.array([[feature_row(table.features(p), base)[c] for c in cols]
+                  for p in range(len(table.left))])
+    y = np.array([records[int(i)]["story"] == records[int(j)]["story"]
+                  for i, j in zip(table.left, table.right, strict=True)])
     model = LogisticRegression(C=10.0, max_iter=2000).fit(x, y)
     values = {name: 0.0 for name in FEATURES}
     values.update({name: round(float(c), 2) for name, c in zip(use, model.coef_[0], strict=True)})
@@ -133,6 +138,54 @@ def perturb(records: list[dict], drop: float, noise: int, seed: int = 7) -> list
         rng.shuffle(kept)
         out.append({**r, "related": kept})
     return out
+
+
+def house(records: list[dict], seed: int = 5) -> list[dict]:
+    """The records with a house list per publisher: the same ``HOUSE_TITLES`` titles of
+    other corpus articles (a "Most read" slot, picked at random, any story) set into the
+    related list of ``HOUSE_SHARE`` of the publisher's pages, beside what they list."""
+    rng = random.Random(seed)
+    titles = sorted({r["title"] for r in records if r.get("title")})
+    by_publisher = {p: rng.sample(titles, HOUSE_TITLES)
+                    for p in sorted({r.get("publisher") or "" for r in records})}
+    out = []
+    for r in records:
+        related = list(r.get("related") or [])
+        if rng.random() < HOUSE_SHARE:
+            related += [t for t in by_publisher[r.get("publisher") or ""] if t != r["title"]]
+        out.append({**r, "related": related})
+    return out
+
+
+def simulated(regime: str, seed: int, folder: Path) -> list[dict]:
+    """DEV with the related lists ``simulate_related.py`` draws for ``regime`` and ``seed``."""
+    import json
+    import subprocess
+
+    out = folder / f"{regime}-{seed}.jsonl"
+    subprocess.run([sys.executable, str(TOOLS / "simulate_related.py"), str(STORIES), str(out),
+                    "--seed", str(seed), "--regime", regime], check=True, capture_output=True)
+    return [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+
+
+def link_regimes(dev: list[dict], load) -> list[tuple[str, list[dict]]]:
+    """The link regimes the grouping is scored under: the shipped realistic and hostile
+    files, more seeds of each, and house lists added to both."""
+    import tempfile
+
+    regimes = [("realistic (dev_related.jsonl)", dev)]
+    hostile = load(str(HOSTILE)) if HOSTILE.exists() else []
+    if hostile:
+        regimes.append(("hostile (dev_related_hostile.jsonl)", hostile))
+    if STORIES.exists():
+        with tempfile.TemporaryDirectory(prefix="group-links-") as tmp:
+            for regime in ("realistic", "hostile"):
+                regimes += [(f"{regime}, simulate_related seed {seed}",
+                             simulated(regime, seed, Path(tmp))) for seed in EXTRA_SEEDS]
+    regimes.append(("house lists + realistic", house(dev)))
+    if hostile:
+        regimes.append(("house lists + hostile", house(hostile)))
+    return regimes
 
 
 def with_distractors(records: list[dict], seed: int = 11) -> list[dict]:
@@ -195,6 +248,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--refit", action="store_true", help="print the logistic fit on all of DEV")
     ap.add_argument("--scale", type=int, default=0, help="also time grouping this many articles")
+    ap.add_argument("--no-end-to-end", action="store_true",
+                    help="skip the end-to-end run over scraped-gen's raw pages")
     args = ap.parse_args(argv)
     if not DATA.exists() or not (TOOLS / "eval_clusters.py").exists():
         print(f"benchmark data not found: need {DATA} and {TOOLS / 'eval_clusters.py'}",
@@ -236,6 +291,7 @@ def main(argv: list[str] | None = None) -> int:
             score(name + ", no date guard", setting, dev, ours(dev, w, m, guard=None))
             score(name + ", Louvain (networkx) cut", setting, dev, louvain_cut(dev, w))
     # --- cross-validation by topic: never-seen stories
+    fitted: list[tuple[Weights, float]] = []  # each fold's combined fit, for the link regimes
     for k, (train, test) in enumerate([(halves[0], halves[1]), (halves[1], halves[0])]):
         fold = f"CV fold {k + 1}: held-out topics"
         score("TF-IDF title+body, agglomerative (baseline)", fold, test, baseline(train, test))
@@ -244,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
             m = tune_merge(train, w, ec.evaluate)
             score(name, f"{fold}, merge {m}", test, ours(test, w, m))
             if use == FEATURES:
+                fitted.append((w, m))
                 m_off = tune_merge(train, w, ec.evaluate, guard=None)
                 score(name + ", no date guard", f"{fold}, merge {m_off}", test,
                       ours(test, w, m_off, guard=None))
@@ -274,6 +331,35 @@ def main(argv: list[str] | None = None) -> int:
               f"| {r['bcubed_f1']:.3f} | {r['pair_f1']:.3f} | {r['ari']:.3f} | {r['n_gold']} "
               f"| {r['n_pred']} | {r['fp_pairs_same_topic']} | {r['fp_pairs_cross_topic']} |")
     print(f"\n(all rows in {time.perf_counter() - t0:.1f} s)")
+    t0 = time.perf_counter()
+    print("\nLink regimes (B3 F1; CV: weights and merge threshold fitted on half the topics "
+          "with realistic links, scored on the other half under the regime; bars of issue 18, "
+          "checked on other stories: realistic >= 0.95, hostile >= 0.92):\n")
+    print("| links | ours, DEV shipped | ours, CV fold 1 | ours, CV fold 2 | ours, median "
+          "| TF-IDF baseline, DEV |")
+    print("|" + "---|" * 6)
+    gold_dev = [r["story"] for r in dev]
+    base_f1 = ec.evaluate(gold_dev, baseline(dev, dev))["bcubed_f1"]
+    for label, records in link_regimes(dev, ec.load_jsonl):
+        gold = [r["story"] for r in records]
+        f1 = [ec.evaluate(gold, ours(records, shipped, MERGE_AT))["bcubed_f1"]]
+        for k, (w, m) in enumerate(fitted):
+            test = [r for r in records if topics.index(topic_of(r["story"])) % 2 != k]
+            f1.append(ec.evaluate([r["story"] for r in test], ours(test, w, m))["bcubed_f1"])
+        print(f"| {label} | " + " | ".join(f"{x:.3f}" for x in f1)
+              + f" | {float(np.median(f1)):.3f} | {base_f1:.3f} |")
+    print(f"\n(link regimes in {time.perf_counter() - t0:.1f} s)")
+    if not args.no_end_to_end:
+        import group_end_to_end
+
+        if group_end_to_end.available():
+            t0 = time.perf_counter()
+            print()
+            print("\n".join(group_end_to_end.report()))
+            print(f"\n(end to end in {time.perf_counter() - t0:.1f} s)")
+        else:
+            print(f"\nend to end skipped: need {group_end_to_end.CORPUS} and "
+                  f"{group_end_to_end.SCORER}")
     if args.refit:
         print("\nlogistic fit on all DEV candidate pairs:", fit_weights(dev, FEATURES))
         print("merge threshold tuned on DEV with it:",

@@ -4,8 +4,13 @@ Evidence between two articles combines their "Related Articles" links
 (resolved to corpus articles, weighted by inverse popularity), text
 similarity (TF-IDF of title and body), shared names, and date agreement;
 average-linkage clustering over the sparse evidence graph, with a date guard
-that keeps twin events apart, cuts it into topics. See ``benchmarks/group.py``
-for the measurements behind the defaults.
+that keeps twin events apart, cuts it into topics. A link counts only where
+the two articles' own words agree, scaled by how often its source's lists do
+(:mod:`digest.group.trust`; a house list on most of a source's pages counts
+not at all); a headline or lead of another page quoted inside a body is not
+the article's words; and no topic holds two articles that share no words, so
+a hub alike to two stories cannot join them. See ``benchmarks/group.py`` for
+the measurements behind the defaults.
 
 The per-article part of the work, :func:`item_features`, depends on one
 article only: a caller may compute it elsewhere (in worker processes, from a
@@ -20,15 +25,22 @@ from typing import NamedTuple
 import numpy as np
 
 from digest.group.cluster import MERGE_AT, DateGuard, average_linkage
-from digest.group.evidence import Weights, pair_table, probabilities, same_days_bonus
-from digest.group.features import ItemFeatures, features_of, item_features
-from digest.group.links import resolve_links
+from digest.group.evidence import (
+    PairTable,
+    SharesNothing,
+    Weights,
+    pair_table,
+    probabilities,
+    same_days_bonus,
+)
+from digest.group.features import ItemFeatures, features_of, item_features, unquoted_features
+from digest.group.links import Link, TitleIndex, quoted_pages, resolve_links
 from digest.group.naming import centrality, timeline, topic_id, topic_name
 from digest.group.similarity import NEIGHBOURS, day_number
 from digest.records import GroupItem, Topic
 
 __all__ = ["DateGuard", "ItemFeatures", "Weights", "group_articles", "group_indices",
-           "item_features"]
+           "item_features", "pair_evidence"]
 
 # pairs less likely than this are left out of clustering: each changes a group mean by at
 # most this much (absent pairs count 0), far below the margins merges are decided by
@@ -52,18 +64,33 @@ class Grouping(NamedTuple):
     links: list[tuple[int, str, int]]  # (item, related title, item it resolved to)
 
 
+def pair_evidence(items: Sequence[GroupItem], neighbours: int = NEIGHBOURS,
+                  features: Sequence[ItemFeatures] | None = None,
+                  ) -> tuple[PairTable, list[Link]]:
+    """The evidence grouping weighs, for every candidate pair, and the items' resolved links.
+
+    Related titles are resolved against the items' titles and leads; a later paragraph
+    that repeats another item's headline or lead is left out of the text evidence
+    (:func:`~digest.group.features.unquoted_features`); :func:`pair_table` does the rest.
+    """
+    feats = features_of(items, features)
+    index = TitleIndex(items, [(f.title_key, f.lead_key) for f in feats])
+    links = resolve_links(items, index=index)
+    feats = unquoted_features(items, feats,
+                              quoted_pages(items, [f.quote_keys for f in feats], index))
+    return pair_table(items, links, neighbours, feats), links
+
+
 def _pairs(items: Sequence[GroupItem], weights: Weights, merge_at: float, neighbours: int,
            guard: DateGuard | None, features: Sequence[ItemFeatures] | None) -> Grouping:
     """The grouping of the items in their canonical order."""
-    feats = features_of(items, features)
-    links = resolve_links(items, [(f.title_key, f.lead_key) for f in feats])
-    table = pair_table(items, links, neighbours, feats)
+    table, links = pair_evidence(items, neighbours, features)
     days = [day_number(item.date) for item in items]  # (pair_table has them as gaps only)
     prob = probabilities(table, weights, same_days_bonus(days, weights))
     strong = prob >= NEGLIGIBLE
     edges = dict(zip(zip(table.left[strong].tolist(), table.right[strong].tolist(), strict=True),
                      prob[strong].tolist(), strict=True))
-    groups = average_linkage(len(items), edges, merge_at, days, guard)
+    groups = average_linkage(len(items), edges, merge_at, days, guard, SharesNothing(table.terms))
     resolved = [(link.source, title, target) for link in links
                 for title in link.titles for target in link.targets]
     return Grouping(groups, table.left, table.right, prob, resolved)

@@ -11,39 +11,44 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
 from digest.group.features import ItemFeatures, features_of
 from digest.group.links import Link, popularity_weight
 from digest.group.neighbours import neighbour_lists, row_dots, without_common_terms
 from digest.group.similarity import NEIGHBOURS, day_number, tfidf_rows
+from digest.group.trust import CORROBORATED, source_trust, without_house_entries
 from digest.records import GroupItem
 
 MAX_CITERS = 50  # a page named by more articles than this is a hub: no co-citation pairs from it
 # terms in more articles than this are left out of the neighbour search (not of the cosines):
 # they are most of the similarity product's work; see the benchmark for the effect on quality
 SEARCH_MAX_DF = 100
+# a pair below this TF-IDF cosine shares (next to) no words: no topic may hold one (see
+# SharesNothing); 0.03 and 0.05 score alike on every regime of benchmarks/group.py
+SHARED_NOTHING = 0.05
 
 
 @dataclass(frozen=True)
 class Weights:
     """Log-odds weights of the pair features (defaults fitted on DEV, see the benchmark)."""
 
-    text: float = 10.87  # TF-IDF cosine of title + body
-    names: float = 10.9  # TF-IDF cosine of names (capitalised words)
-    same_days: float = 4.1  # both dated, at most ``close_days`` apart
-    far_apart: float = -1.7  # both dated, more than ``far_days`` apart
-    link: float = 0.6  # direct related link, by confidence and inverse target popularity
-    cocited: float = -0.46  # shared related titles, by inverse popularity (capped at 2)
+    text: float = 10.89  # TF-IDF cosine of title + body
+    names: float = 10.88  # TF-IDF cosine of names (capitalised words)
+    same_days: float = 4.16  # both dated, at most ``close_days`` apart
+    far_apart: float = -1.69  # both dated, more than ``far_days`` apart
+    link: float = 1.0  # direct related link, by confidence and inverse target popularity
+    cocited: float = -0.25  # shared related titles, by inverse popularity (capped at 2)
     bias: float = -5.64
     close_days: float = 3.0  # same-story articles of DEV are half within 3 days; twins never
     far_days: float = 365.0  # twin events of DEV are mostly more than a year apart
     # share of all dated pairs within close_days in the corpus ``same_days`` was fitted on
     # (DEV: 0.018); a denser corpus (a daily digest) makes closeness weaker evidence
-    fitted_close_rate: float = 0.018
+    fitted_close_rate: float = 0.0181
 
 
 @dataclass(frozen=True)
@@ -57,15 +62,35 @@ class PairFeatures:
     cocited: float
 
 
-def link_strengths(n: int, links: Sequence[Link]) -> tuple[dict[tuple[int, int], float],
-                                                           dict[tuple[int, int], float]]:
+@dataclass(frozen=True)
+class SharesNothing:
+    """Refuses to join two groups where some article of one shares (next to) no words with
+    some article of the other: their TF-IDF cosine is below ``floor``.
+
+    Average linkage alone lets a hub that resembles two unrelated stories join them (its
+    strong pairs outweigh the absent one); this makes every pair of a topic answer for
+    itself. Same-story pairs of DEV all lie above 0.05; see ``benchmarks/group.py``.
+    """
+
+    terms: sp.csr_matrix
+    floor: float = SHARED_NOTHING
+
+    def __call__(self, a: Sequence[int], b: Sequence[int]) -> bool:
+        cross = (self.terms[list(a)] @ self.terms[list(b)].T).toarray()
+        return bool((cross < self.floor).any())
+
+
+def link_strengths(n: int, links: Sequence[Link], trust: Callable[[int], float] | None = None,
+                   agree: Callable[[int, int], bool] | None = None,
+                   ) -> tuple[dict[tuple[int, int], float], dict[tuple[int, int], float]]:
     """Direct-link and co-citation strength of article pairs (keys are (i, j), i < j).
 
-    Direct: the best ``confidence x popularity_weight(in-degree of target)``
-    over links between the two, in either direction. Co-citation: the sum over
-    pages both name (resolved or not) of ``popularity_weight(citers)``; pages
-    named by more than ``MAX_CITERS`` articles give nothing, which bounds the
-    pairs produced.
+    Direct: the best ``confidence x popularity_weight(in-degree of target) x
+    trust(source)`` over links between the two, in either direction.
+    Co-citation: the sum over pages both name (resolved or not) of
+    ``popularity_weight(citers)``; pages named by more than ``MAX_CITERS``
+    articles give nothing, which bounds the pairs produced. Given ``agree``,
+    pairs whose articles do not corroborate each other get neither.
     """
     indegree: Counter[int] = Counter(t for link in links for t in link.targets)
     direct: dict[tuple[int, int], float] = {}
@@ -73,9 +98,13 @@ def link_strengths(n: int, links: Sequence[Link]) -> tuple[dict[tuple[int, int],
     for link in links:
         for t in link.targets:
             pair = (min(link.source, t), max(link.source, t))
-            strength = link.confidence * popularity_weight(indegree[t])
-            direct[pair] = max(direct.get(pair, 0.0), strength)
             citers[("id", t)].add(link.source)
+            if agree is not None and not agree(*pair):
+                continue
+            strength = link.confidence * popularity_weight(indegree[t])
+            if trust is not None:
+                strength *= trust(link.source)
+            direct[pair] = max(direct.get(pair, 0.0), strength)
         if not link.targets:
             citers[("key", link.key)].add(link.source)
     cocited: dict[tuple[int, int], float] = defaultdict(float)
@@ -86,7 +115,8 @@ def link_strengths(n: int, links: Sequence[Link]) -> tuple[dict[tuple[int, int],
         w = popularity_weight(len(group))
         for a_pos, a in enumerate(group):
             for b in group[a_pos + 1 :]:
-                cocited[(a, b)] += w
+                if agree is None or agree(a, b):
+                    cocited[(a, b)] += w
     return direct, dict(cocited)
 
 
@@ -94,7 +124,8 @@ def link_strengths(n: int, links: Sequence[Link]) -> tuple[dict[tuple[int, int],
 class PairTable:
     """The evidence for all candidate pairs, as aligned arrays (pairs ``left < right``, sorted).
 
-    ``gap_days`` is NaN where either article is undated.
+    ``gap_days`` is NaN where either article is undated; ``terms`` are the
+    articles' TF-IDF rows the text cosines come from.
     """
 
     left: np.ndarray
@@ -104,6 +135,7 @@ class PairTable:
     gap_days: np.ndarray
     link: np.ndarray
     cocited: np.ndarray
+    terms: sp.csr_matrix
 
     def features(self, p: int) -> PairFeatures:
         """The features of pair number ``p``."""
@@ -127,6 +159,7 @@ def pair_table(items: Sequence[GroupItem], links: Sequence[Link],
     n = len(items)
     feats = features_of(items, features)
     terms = tfidf_rows(*zip(*(f.term_arrays() for f in feats), strict=True)) if n else None
+    links = without_house_entries(items, links)
     direct, cocited = link_strengths(n, links)
     keys = [_pair_keys(n, direct), _pair_keys(n, cocited)]
     if n >= 2 and terms is not None:
@@ -144,9 +177,16 @@ def pair_table(items: Sequence[GroupItem], links: Sequence[Link],
         text, name = row_dots(terms, left, right), row_dots(names, left, right)
     else:
         text = name = np.zeros(0)
+    def agree(i: int, j: int) -> bool:
+        at = int(np.searchsorted(unique, i * n + j))
+        return at < len(unique) and unique[at] == i * n + j and text[at] >= CORROBORATED
+
+    trust = source_trust(items, links, agree)
+    direct, cocited = link_strengths(n, links, lambda i: trust[items[i].source], agree)
     days = np.array([day_number(item.date) for item in items], dtype=np.float64)
     return PairTable(left, right, text, name, np.abs(days[left] - days[right]),
-                     _lookup(direct, unique, n), _lookup(cocited, unique, n))
+                     _lookup(direct, unique, n), _lookup(cocited, unique, n),
+                     terms if terms is not None else sp.csr_matrix((0, 0)))
 
 
 def _pair_keys(n: int, pairs: dict[tuple[int, int], float]) -> np.ndarray:
@@ -160,16 +200,6 @@ def _lookup(values: dict[tuple[int, int], float], keys: np.ndarray, n: int) -> n
         found = np.searchsorted(keys, _pair_keys(n, values))
         out[found] = np.fromiter(values.values(), dtype=np.float64, count=len(values))
     return out
-
-
-def pair_features(items: Sequence[GroupItem], links: Sequence[Link],
-                  neighbours: int = NEIGHBOURS,
-                  features: Sequence[ItemFeatures] | None = None,
-                  ) -> dict[tuple[int, int], PairFeatures]:
-    """:func:`pair_table` as a mapping of each pair ``(i, j)``, ``i < j``, to its features."""
-    table = pair_table(items, links, neighbours, features)
-    return {(int(i), int(j)): table.features(p)
-            for p, (i, j) in enumerate(zip(table.left, table.right, strict=True))}
 
 
 def close_pair_rate(days: Sequence[float | None], close_days: float) -> float:

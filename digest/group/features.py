@@ -14,15 +14,15 @@ import hashlib
 import itertools
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import cast
 
 import numpy as np
 
-from digest.group.links import title_keys
+from digest.group.links import Quote, quote_keys, title_keys
 from digest.group.similarity import TITLE_WEIGHT, name_tokens, word_tokens
 from digest.records import GroupItem
-from digest.text import STOP_WORDS
+from digest.text import STOP_WORDS, paragraphs
 
 HASH_DTYPE = np.dtype("<u8")  # token hashes: little-endian, so the bytes are the same everywhere
 COUNT_DTYPE = np.dtype("<u4")
@@ -39,7 +39,10 @@ class ItemFeatures:
     counted ``TITLE_WEIGHT`` times); ``names`` and ``name_counts`` likewise
     for names (see :func:`digest.group.similarity.name_tokens`). ``title_key``
     and ``lead_key`` are the normalised title and lead that related titles
-    are resolved against (see :func:`digest.group.links.title_keys`).
+    are resolved against (see :func:`digest.group.links.title_keys`);
+    ``quote_keys`` the same key of each later paragraph, by which a paragraph
+    that repeats another page's headline or lead is found (see
+    :func:`digest.group.links.quoted_pages`).
     """
 
     terms: bytes
@@ -48,6 +51,7 @@ class ItemFeatures:
     name_counts: bytes
     title_key: str  # the keys related titles are matched against (see links.title_keys)
     lead_key: str
+    quote_keys: tuple[tuple[int, str], ...] = ()  # (paragraph number, key), paragraphs 2...
 
     def term_arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """(hashes, counts) of the content words, as read-only arrays."""
@@ -104,7 +108,7 @@ def item_features(title: str, text: str) -> ItemFeatures:
     names = Counter(name_tokens(title))
     names.update(name_tokens(text))
     return ItemFeatures(*_packed(term_counts(title, text)), *_packed(names),
-                        *title_keys(title, text))
+                        *title_keys(title, text), quote_keys(text))
 
 
 def features_of(items: Sequence[GroupItem],
@@ -115,3 +119,21 @@ def features_of(items: Sequence[GroupItem],
     if len(given) != len(items):
         raise ValueError(f"{len(given)} features given for {len(items)} items")
     return list(given)
+
+
+def unquoted_features(items: Sequence[GroupItem], features: Sequence[ItemFeatures],
+                      quotes: Sequence[Quote]) -> list[ItemFeatures]:
+    """The features, with those of each article that quotes another page (see
+    :func:`digest.group.links.quoted_pages`) computed again without the quoted paragraphs:
+    a "read more" line left in a body is another story's words, and would make the two
+    look alike. Titles and leads (what links resolve against) stay as they were."""
+    dropped: dict[int, set[int]] = {}
+    for quote in quotes:
+        dropped.setdefault(quote.source, set()).add(quote.paragraph)
+    out = list(features)
+    for i, numbers in dropped.items():
+        kept = [p for n, p in enumerate(paragraphs(items[i].text)) if n not in numbers]
+        own = item_features(items[i].title, "\n\n".join(kept))
+        out[i] = replace(own, title_key=features[i].title_key, lead_key=features[i].lead_key,
+                         quote_keys=features[i].quote_keys)
+    return out

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz
 
 from digest.records import GroupItem
-from digest.text import STOP_WORDS, normalize_title
+from digest.text import STOP_WORDS, normalize_title, paragraphs
 
 LEAD_WORDS = 40  # words of the body kept as the article's "lead" key: longer than any lead title
 MAX_AMBIGUOUS = 4  # a title matching more articles than this names no one page: unresolved
@@ -65,6 +65,17 @@ def _lead_key(text: str) -> str:
 def title_keys(title: str, text: str) -> tuple[str, str]:
     """The keys an article is found by: its normalised title and its lead (either may be empty)."""
     return normalize_title(title), _lead_key(text)
+
+
+def quote_keys(text: str) -> tuple[tuple[int, str], ...]:
+    """(paragraph number, :func:`title_keys` lead key) of each paragraph after the first
+    with at least ``MIN_PREFIX_WORDS`` words: what a quoted headline or lead is found by."""
+    found = []
+    for number, paragraph in enumerate(paragraphs(text)[1:], start=1):
+        key = _lead_key(paragraph)
+        if key.count(" ") + 1 >= MIN_PREFIX_WORDS:
+            found.append((number, key))
+    return tuple(found)
 
 
 class TitleIndex:
@@ -157,14 +168,16 @@ class TitleIndex:
 
 
 def resolve_links(items: Sequence[GroupItem],
-                  keys: Sequence[tuple[str, str]] | None = None) -> list[Link]:
+                  keys: Sequence[tuple[str, str]] | None = None,
+                  index: TitleIndex | None = None) -> list[Link]:
     """Every related title of every item, resolved against the items themselves.
 
     Self-links are dropped; a title is resolved once however many articles name
     it, and titles of one article with the same key make one link. ``keys`` are
-    the items' :func:`title_keys`, computed if not given.
+    the items' :func:`title_keys`, computed if not given; ``index`` the items'
+    :class:`TitleIndex`, built from them if not given.
     """
-    index = TitleIndex(items, keys)
+    index = index if index is not None else TitleIndex(items, keys)
     cache: dict[str, tuple[str, tuple[int, ...], float, str]] = {}
     links: list[Link] = []
     for source, item in enumerate(items):
@@ -187,6 +200,33 @@ def resolve_links(items: Sequence[GroupItem],
             seen[key] = len(links)
             links.append(Link(source, key, targets, confidence, how, (title,)))
     return links
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A later paragraph of article ``source`` that repeats the headline or lead of the
+    ``targets``: a link the page printed inside its text (a "read more" line), not its
+    own words."""
+
+    source: int
+    paragraph: int
+    targets: tuple[int, ...]
+
+
+def quoted_pages(items: Sequence[GroupItem], quotes: Sequence[Sequence[tuple[int, str]]],
+                 index: TitleIndex) -> list[Quote]:
+    """The paragraphs (after the first) of each item that are another item's headline, or
+    its lead or the start of it, word for word once normalised: ``quotes`` are the items'
+    :func:`quote_keys`. A paragraph naming more than ``MAX_AMBIGUOUS`` items (a line
+    many pages open with) is a quote of no one page, and is not reported."""
+    found: list[Quote] = []
+    for source, keys in enumerate(quotes):
+        for number, key in keys:
+            hits = index.exact.get(key) or index.by_prefix(key)
+            targets = tuple(sorted({t for t in hits if t != source}))
+            if targets and len(targets) <= MAX_AMBIGUOUS:
+                found.append(Quote(source, number, targets))
+    return found
 
 
 def popularity_weight(count: int) -> float:

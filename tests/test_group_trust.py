@@ -1,0 +1,147 @@
+"""Links as evidence only when the text agrees: house lists, per-source trust, quoted
+headlines, and no chaining of unrelated stories through a hub."""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from digest.group import group_articles, pair_evidence
+from digest.group.cluster import MERGE_AT, DateGuard, average_linkage
+from digest.group.evidence import PairTable, SharesNothing, link_strengths, pair_table
+from digest.group.links import Link, TitleIndex, quote_keys, quoted_pages, resolve_links
+from digest.group.trust import PRIOR_TRUST, house_entries, source_trust, without_house_entries
+from digest.records import GroupItem
+
+QUAKE = ("A strong earthquake shook the fictional port of Varnholm on Monday, cracking the "
+         "harbour wall and closing the ferry terminal, the Varnholm coastguard said.")
+QUAKE_2 = ("Engineers inspected the cracked harbour wall in Varnholm after Monday's earthquake; "
+           "the ferry terminal stays closed while the coastguard surveys the port.")
+CHOIR = ("The Ellerby youth choir won the regional singing contest on Saturday with a programme "
+         "of folk songs, its conductor Mira Tollan told the audience in Ellerby hall.")
+CHOIR_2 = ("Mira Tollan's youth choir from Ellerby took first prize at the regional singing "
+           "contest, singing folk songs before a full hall on Saturday evening.")
+BAKERY = ("A bakery in Dunmere has baked a loaf two metres long to mark its centenary, and "
+          "will share slices with customers at the town market on Friday.")
+
+
+def by_pair(table: PairTable, column: np.ndarray) -> dict[tuple[int, int], float]:
+    """A column of a pair table by (left, right)."""
+    pairs = zip(table.left.tolist(), table.right.tolist(), strict=True)
+    return dict(zip(pairs, column.tolist(), strict=True))
+
+
+def item(i: str, title: str, text: str, related: tuple[str, ...] = (), source: str = "s",
+         date: str | None = None) -> GroupItem:
+    return GroupItem(i, title, text, date, related, source)
+
+
+# --- the date guard ----------------------------------------------------------------------
+
+def test_a_tight_group_stays_apart_from_one_mostly_dated_far_from_it() -> None:
+    tight, mostly_far = [0.0, 1.0, 2.0], [1.0, 400.0, 401.0, 402.0]
+    assert DateGuard().blocks(tight, mostly_far)  # one stray article nearby is not enough
+    assert not DateGuard(near_share=0.0).blocks(tight, mostly_far)  # the old rule let it in
+    assert not DateGuard().blocks(tight, [1.0, 2.0, 3.0, 400.0])  # mostly near: may merge
+
+
+# --- no chaining through a hub -------------------------------------------------------------
+
+def test_a_hub_alike_to_two_stories_does_not_join_them() -> None:
+    # article 2 resembles both 0 and 1, which share no word
+    terms = sp.csr_matrix(np.array([[1.0, 0.0], [0.0, 1.0], [0.7071, 0.7071]]))
+    edges = {(0, 2): 0.9, (1, 2): 0.9}
+    # average linkage alone: (0.9 + 0) / 2 = 0.45 >= MERGE_AT joins all three
+    assert average_linkage(3, edges, MERGE_AT) == [[0, 1, 2]]
+    groups = average_linkage(3, edges, MERGE_AT, veto=SharesNothing(terms))
+    assert sorted(map(len, groups)) == [1, 2]
+    assert [0, 1] not in groups and [0, 1, 2] not in groups
+
+
+# --- house lists and trust --------------------------------------------------------------
+
+def house_corpus() -> list[GroupItem]:
+    """Eight pages of source "h" that all list the bakery page (a house slot), two of which
+    also list their own story's page."""
+    items = [item("bakery", "Dunmere bakery bakes a two-metre loaf", BAKERY, source="other")]
+    for k in range(8):
+        own = ("Varnholm quake cracks harbour wall",) if k < 2 else ()
+        items.append(item(f"h{k}", f"Page {k} of source h", f"{QUAKE_2} Page {k}.",
+                          ("Dunmere bakery bakes a two-metre loaf", *own), source="h"))
+    items.append(item("quake", "Varnholm quake cracks harbour wall", QUAKE, source="other"))
+    return items
+
+
+def test_a_page_on_most_of_a_sources_lists_is_a_house_entry_and_no_evidence() -> None:
+    items = house_corpus()
+    links = resolve_links(items)
+    house = house_entries(items, links)
+    assert ("h", (0,)) in house  # the bakery page, named on all 8 of h's pages
+    assert all(entry[1] != (9,) for entry in house)  # the quake page, on 2 of 8: a real link
+    kept = without_house_entries(items, links)
+    assert {link.targets for link in kept} == {(9,)}
+    topics = group_articles(items)
+    bakery = next(t for t in topics if "bakery" in t.article_ids)
+    assert bakery.article_ids == ("bakery",)
+    # the site still shows the publisher's own list, house slot included
+    shown = {(a, b) for t in topics for a, _, b in t.links}
+    assert ("h3", "bakery") in shown
+
+
+def test_trust_is_the_share_of_a_sources_links_its_text_agrees_with() -> None:
+    items = [item(str(k), f"t{k}", "x", source="honest" if k < 20 else "random")
+             for k in range(40)]
+    links = [Link(k, f"k{k}", ((k + 1) % 40,), 1.0, "exact") for k in range(40)]
+    trust = source_trust(items + [item("n", "n", "x", source="silent")], links,
+                         lambda i, j: i < 20)
+    assert trust["honest"] > 0.75 > PRIOR_TRUST > trust["random"]
+    assert trust["silent"] == PRIOR_TRUST
+
+
+def test_links_between_articles_whose_words_disagree_carry_no_strength() -> None:
+    links = [Link(0, "b", (1,), 1.0, "exact"), Link(2, "b", (1,), 1.0, "exact")]
+    direct, cocited = link_strengths(3, links)
+    assert direct and cocited
+    direct, cocited = link_strengths(3, links, agree=lambda i, j: False)
+    assert direct == {} and cocited == {}
+    full, _ = link_strengths(3, links)
+    halved, _ = link_strengths(3, links, trust=lambda source: 0.5)
+    assert halved[(0, 1)] == full[(0, 1)] / 2
+
+
+def test_an_unrelated_related_link_does_not_join_two_stories_but_a_corroborated_one_does(
+        ) -> None:
+    items = [item("q1", "Varnholm quake cracks harbour wall", QUAKE,
+                  ("Ellerby choir wins singing contest",), source="a"),
+             item("c1", "Ellerby choir wins singing contest", CHOIR, source="b"),
+             item("c2", "Tollan's choir takes first prize", CHOIR_2,
+                  ("Ellerby choir wins singing contest",), source="a"),
+             item("q2", "Engineers inspect Varnholm harbour", QUAKE_2, source="b")]
+    table, _ = pair_evidence(items)
+    link = by_pair(table, table.link)
+    assert link.get((0, 1), 0.0) == 0.0  # quake -> choir: the words disagree
+    assert link[(1, 2)] > 0.0  # choir -> choir: they agree
+    topics = {frozenset(t.article_ids) for t in group_articles(items)}
+    assert frozenset({"c1", "c2"}) in topics
+    assert not any({"q1", "c1"} <= t for t in topics)
+
+
+# --- headlines quoted inside a body --------------------------------------------------------
+
+def test_a_later_paragraph_repeating_another_pages_lead_is_not_the_articles_words() -> None:
+    quoting = item("q", "Varnholm quake cracks harbour wall", f"{QUAKE}\n\n{QUAKE_2}\n\n{CHOIR}")
+    items = [quoting, item("c", "Ellerby choir wins singing contest", CHOIR),
+             item("b", "Dunmere bakery bakes a two-metre loaf", BAKERY)]
+    keys = [quote_keys(i.text) for i in items]
+    assert [k for k, _ in keys[0]] == [1, 2]
+    index = TitleIndex(items)
+    quotes = quoted_pages(items, keys, index)
+    assert [(q.source, q.paragraph, q.targets) for q in quotes] == [(0, 2, (1,))]
+    raw_table = pair_table(items, resolve_links(items), neighbours=2)
+    raw = by_pair(raw_table, raw_table.text)
+    own_table, _ = pair_evidence(items, neighbours=2)
+    own = by_pair(own_table, own_table.text)
+    assert raw[(0, 1)] > 0.1  # read with the quote, the two look alike...
+    assert own.get((0, 1), 0.0) < 0.05  # ...without it they share nothing
+    topics = {frozenset(t.article_ids) for t in group_articles(items)}
+    assert frozenset({"q"}) in topics and frozenset({"c"}) in topics
