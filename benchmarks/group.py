@@ -15,12 +15,21 @@ title+body baseline, on
 * ablations: without the date guard, and Louvain (networkx) instead of
   average linkage over the same evidence graph.
 
+Then a second table, the link regimes: DEV with the shipped realistic and
+hostile Related lists (``dev_related*.jsonl``), two more seeds of each drawn by
+``../shared/tools/simulate_related.py`` into a temporary folder, and a house
+list of our own (the same few corpus titles on most of each publisher's
+pages, :func:`house`) over both; each scored as shipped and on the held-out
+topics of the two CV folds (fitted with realistic links). Last, the end-to-end
+run of ``group_end_to_end.py`` over the raw pages of ``scraped-gen``
+(``--no-end-to-end`` skips it).
+
 ``--refit`` also prints the logistic fit on all of DEV (the source of the
 shipped defaults); ``--scale N`` times grouping N articles made from disjoint
 copies of DEV, with and without the per-article features computed beforehand
 (as the pipeline passes them from its cache).
 
-    nice python benchmarks/group.py [--refit] [--scale 20000]
+    nice python benchmarks/group.py [--refit] [--scale 20000] [--no-end-to-end]
 """
 
 from __future__ import annotations

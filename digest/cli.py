@@ -175,7 +175,9 @@ def group() -> None:
         items.append(GroupItem(id=_id(o, i), title=article.title, text=article.text,
                                date=article.date, related=article.related,
                                source=str(o.get("source") or "")))
-    topic_of = {i: t for t in group_articles(items) for i in t.article_ids}
+    sources = {item.source for item in items if item.source}  # names kept out of topic names
+    topic_of = {i: t for t in group_articles(items, publishers=sorted(sources))
+                for i in t.article_ids}
     write_jsonl([{**o, "topic": topic_of[item.id].id, "topic_name": topic_of[item.id].name}
                  for o, item in zip(objects, items, strict=True)])
 

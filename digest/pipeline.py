@@ -35,6 +35,7 @@ from digest.clean.template import (
     learn_template,
     without_template,
 )
+from digest.clean.titles import PREFIX_MARK, SUFFIX_MARK
 from digest.config import Config
 from digest.dedupe import FINGERPRINT_KEY, Candidate, Fingerprint, copy_adds, find_duplicates
 from digest.fields import from_fields
@@ -100,7 +101,8 @@ def build_digest(config: Config, *, jobs: int | None = None, executor: Executor 
         with times.timed("dedupe"):
             kept, duplicates = merge_duplicates(articles, fingerprints)
         with times.timed("group"):
-            topics = group_topics(group_items(kept, duplicates), store)
+            topics = group_topics(group_items(kept, duplicates), store,
+                                  publisher_names(config, furniture))
         with times.timed("topic summaries"):
             topics = summarize_topics(topics, {a.id: a for a in kept},
                                       config.topic_summary_sentences, store)
@@ -281,11 +283,31 @@ def group_items(kept: Sequence[Article], duplicates: Sequence[Article]) -> list[
             for a in kept]
 
 
-def group_topics(items: Sequence[GroupItem], store: Store = NO_CACHE) -> list[Topic]:
-    """The topics of ``items``, from ``store`` while the items are unchanged."""
-    return list(store.latest("topics", items,
-                             lambda: group_articles(items, group_features(items, store)),
-                             of=list[Topic] | tuple[Topic, ...]))
+def group_topics(items: Sequence[GroupItem], store: Store = NO_CACHE,
+                 publishers: Sequence[str] = ()) -> list[Topic]:
+    """The topics of ``items``, from ``store`` while the items (and the ``publishers`` topic
+    names leave out) are unchanged."""
+    return list(store.latest(
+        "topics", (items, tuple(publishers)),
+        lambda: group_articles(items, group_features(items, store), publishers),
+        of=list[Topic] | tuple[Topic, ...]))
+
+
+def publisher_names(config: Config, furniture: Mapping[str, frozenset[str]]) -> list[str]:
+    """What a topic's name must not carry: each source's title (its name when it has none,
+    and a name of several words with spaces for its hyphens) and the title prefixes and
+    suffixes the cleaner learnt (a site's name set before or after its headlines)."""
+    names: set[str] = set()
+    for source in config.sources:
+        names.add(source.title or source.name)
+        if "-" in source.name:
+            names.add(source.name.replace("-", " "))
+    for lines in furniture.values():
+        for line in lines:
+            for mark in (PREFIX_MARK, SUFFIX_MARK):
+                if line.startswith(mark):
+                    names.add(line[len(mark):])
+    return sorted(name for name in names if name.strip())
 
 
 def group_features(items: Sequence[GroupItem], store: Store = NO_CACHE) -> list[ItemFeatures]:

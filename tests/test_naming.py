@@ -276,3 +276,15 @@ def test_shorten_keeps_a_head_of_the_text_that_ends_on_no_stop_word(text: str) -
         assert " ".join(text.split()).startswith(cut.removesuffix("…"))
         assert last_word(cut) not in STOP_WORDS
         assert len(cut.split()) <= NAME_MAX_WORDS
+
+
+def test_a_title_cut_inside_a_quotation_does_not_leave_it_open() -> None:
+    # cut by its source inside the quoted words: the name never ends with a quote left open
+    cut = 'Folk singer wins award for the album "Lanterns over the…'
+    name = name_of(cut, text=LEAD)
+    assert name.count('"') % 2 == 0 and "“" not in name
+    assert name.startswith("Folk singer wins award") or name.startswith("A lighthouse keeper")
+    long_quote = ('Carrowmore mayor says the new harbour wall is "the best thing to happen to '
+                  'this town in a hundred years and more"')
+    named = name_of(long_quote, text=LEAD)
+    assert named.count('"') % 2 == 0

@@ -158,3 +158,27 @@ def test_the_build_time_comes_from_the_articles_and_now_only_judges_their_dates(
     newest = max(int(f.stat().st_mtime) for s in config.sources
                  for f in source_files(config.root, s))
     assert long_ago.built == dt.datetime.fromtimestamp(newest, dt.UTC).isoformat()
+
+
+def test_topic_names_leave_out_the_publishers_in_feeds_yaml_and_learnt_affixes(
+        project: Path) -> None:
+    from digest.clean.titles import PREFIX_MARK, SUFFIX_MARK
+    from digest.pipeline import group_topics, publisher_names
+    from digest.records import GroupItem
+
+    config = load_config(project / "feeds.yaml")
+    furniture = {"harbour-courier": frozenset({PREFIX_MARK + "quay weekly",
+                                               SUFFIX_MARK + "the courier online",
+                                               "share this article"})}
+    names = publisher_names(config, furniture)
+    assert {"The Harbour Courier", "harbour courier", "quay weekly",
+            "the courier online"} <= set(names)
+    assert "share this article" not in names  # furniture lines are not names
+    text = ("The ferry between the two quays of Carrowmore will run every hour from May, "
+            "the operator said, after a winter of complaints about crowded boats.")
+    items = [GroupItem(f"a{k}", f"The Harbour Courier: Carrowmore ferry to run hourly {k}",
+                       text, "2026-03-14", (), "harbour-courier") for k in range(2)]
+    topics = group_topics(items, publishers=names)
+    assert len(topics) == 1
+    assert not topics[0].name.casefold().startswith("the harbour courier")
+    assert "ferry" in topics[0].name.casefold()

@@ -19,7 +19,7 @@ cache) and pass it in; the result is the same as when it is computed here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -35,7 +35,7 @@ from digest.group.evidence import (
 )
 from digest.group.features import ItemFeatures, features_of, item_features, unquoted_features
 from digest.group.links import Link, TitleIndex, quoted_pages, resolve_links
-from digest.group.naming import centrality, timeline, topic_id, topic_name
+from digest.group.naming import centrality, naming_rules, timeline, topic_id, topic_name
 from digest.group.similarity import NEIGHBOURS, day_number
 from digest.records import GroupItem, Topic
 
@@ -135,14 +135,17 @@ def group_indices(items: Sequence[GroupItem], weights: Weights | None = None,
 
 
 def group_articles(items: Sequence[GroupItem],
-                   features: Sequence[ItemFeatures] | None = None) -> list[Topic]:
+                   features: Sequence[ItemFeatures] | None = None,
+                   publishers: Iterable[str] = ()) -> list[Topic]:
     """The topics of the items: each item in exactly one topic (singletons allowed).
 
     A topic's ``article_ids`` are its timeline (oldest first, undated last,
     ties by id); its ``id`` is derived from its oldest article, so it stays
     when the topic gains newer articles, and is safe as a file name; its
-    ``name`` is the most central member's title. Topics come largest first,
-    ties by id. Deterministic: the same items give the same topics in any
+    ``name`` reads as a headline (:func:`~digest.group.naming.topic_name`: a
+    member's title, else the most central lead, without ``publishers``' names
+    or what :func:`~digest.group.naming.naming_rules` learns is furniture).
+    Topics come largest first, ties by id. Deterministic: the same items give the same topics in any
     order. ``features`` are the items' :func:`item_features` (aligned with
     ``items``), computed if not given; the topics are the same either way.
     A topic's ``links`` are its articles' related titles that resolved to
@@ -153,6 +156,7 @@ def group_articles(items: Sequence[GroupItem],
     groups, left, right, prob, resolved = _grouping(items, None, MERGE_AT, NEIGHBOURS,
                                                     DateGuard(), features)
     score = centrality(len(items), groups, left, right, prob)
+    rules = naming_rules(items, publishers)
     links_of: dict[int, list[tuple[str, str, str]]] = {}
     for source, title, target in resolved:
         links_of.setdefault(source, []).append((items[source].id, title, items[target].id))
@@ -161,7 +165,7 @@ def group_articles(items: Sequence[GroupItem],
         order = timeline(members, items)
         topics.append(Topic(
             id=topic_id(items[order[0]]),
-            name=topic_name(members, items, score),
+            name=topic_name(members, items, score, rules),
             article_ids=tuple(items[i].id for i in order),
             links=tuple(sorted(link for i in members for link in links_of.get(i, ()))),
         ))

@@ -324,7 +324,9 @@ def _tidy(text: str, rules: NameRules) -> str:
 
 
 def _balanced(text: str) -> bool:
-    return all(text.count(o) <= text.count(c) for o, c in _OPENERS.items())
+    """No bracket or quotation left open (straight double quotes come in pairs)."""
+    return (all(text.count(o) <= text.count(c) for o, c in _OPENERS.items())
+            and text.count('"') % 2 == 0)
 
 
 def _strength(tokens: Sequence[str], k: int, rules: NameRules) -> int:
@@ -370,7 +372,8 @@ def _phrase_head(text: str, rules: NameRules) -> str:
     tokens = text.split()
     for k in range(len(tokens) - 1, MIN_NAME_WORDS - 1, -1):
         head = " ".join(tokens[:k]).rstrip(_TRAILING)
-        if _strength(tokens, k, rules) >= 1 and _last_word(head) not in rules.stop_words:
+        if (_strength(tokens, k, rules) >= 1 and _last_word(head) not in rules.stop_words
+                and _balanced(head)):
             return head
     return text
 
@@ -387,9 +390,10 @@ def _headline_like(name: str, rules: NameRules) -> bool:
 def _final(name: str, rules: NameRules) -> str:
     """``name`` if it may be a topic's name, else "": it has a word, is no placeholder, learnt
     furniture or publisher, does not begin or end with a publisher's name, does not end on a
-    stop word, and has at most ``NAME_MAX_WORDS`` words."""
+    stop word, leaves no bracket or quotation open, and has at most ``NAME_MAX_WORDS``
+    words."""
     k = key(name)
-    if (not words(name) or k in PLACEHOLDERS or k in rules.furniture
+    if (not words(name) or k in PLACEHOLDERS or k in rules.furniture or not _balanced(name)
             or _publisher_prefix(name, rules) or len(name.split()) > NAME_MAX_WORDS):
         return ""
     return name if _last_word(name) not in rules.stop_words else ""
