@@ -365,6 +365,8 @@ def main(argv: list[str] | None = None) -> int:
             t0 = time.perf_counter()
             print()
             print("\n".join(group_end_to_end.report()))
+            print("\nEach publisher left out in turn:\n")
+            print("\n".join(group_end_to_end.folds()))
             print(f"\n(end to end in {time.perf_counter() - t0:.1f} s)")
         else:
             print(f"\nend to end skipped: need {group_end_to_end.CORPUS} and "

@@ -9,6 +9,7 @@ import scipy.sparse as sp
 from digest.group import group_articles, pair_evidence
 from digest.group.cluster import MERGE_AT, DateGuard, average_linkage
 from digest.group.evidence import PairTable, SharesNothing, link_strengths, pair_table
+from digest.group.features import own_text
 from digest.group.links import Link, TitleIndex, quote_keys, quoted_pages, resolve_links
 from digest.group.trust import PRIOR_TRUST, house_entries, source_trust, without_house_entries
 from digest.records import GroupItem
@@ -48,14 +49,31 @@ def test_a_tight_group_stays_apart_from_one_mostly_dated_far_from_it() -> None:
 # --- no chaining through a hub -------------------------------------------------------------
 
 def test_a_hub_alike_to_two_stories_does_not_join_them() -> None:
-    # article 2 resembles both 0 and 1, which share no word
-    terms = sp.csr_matrix(np.array([[1.0, 0.0], [0.0, 1.0], [0.7071, 0.7071]]))
+    # article 2 resembles both 0 and 1 (two words in common with each), which share no word
+    terms = sp.csr_matrix(np.array([[0.7071, 0.7071, 0.0, 0.0], [0.0, 0.0, 0.7071, 0.7071],
+                                    [0.5, 0.5, 0.5, 0.5]]))
     edges = {(0, 2): 0.9, (1, 2): 0.9}
     # average linkage alone: (0.9 + 0) / 2 = 0.45 >= MERGE_AT joins all three
     assert average_linkage(3, edges, MERGE_AT) == [[0, 1, 2]]
     groups = average_linkage(3, edges, MERGE_AT, veto=SharesNothing(terms))
     assert sorted(map(len, groups)) == [1, 2]
     assert [0, 1] not in groups and [0, 1, 2] not in groups
+
+
+def test_one_word_in_common_is_chance_not_a_story() -> None:
+    terms = sp.csr_matrix(np.array([[0.8, 0.6, 0.0, 0.0], [0.6, 0.6, 0.53, 0.0],
+                                    [0.6, 0.0, 0.0, 0.8]]))
+    assert not SharesNothing(terms)([0], [1])  # two words in common
+    assert SharesNothing(terms)([1], [2])  # one word: cosine 0.36, and still no story
+    assert SharesNothing(terms)([0], [2])  # cosine 0.48 on one word
+    # in the evidence, a pair alike by one word only has no text or name similarity
+    short = [item("p", "Bridge closed", "The Tallow bridge was closed on Wednesday."),
+             item("q", "Choir sings", "The choir sang in Ellerby on Wednesday."),
+             item("r", "Ferry fares", "Ferry fares in Varnholm rose on Friday."),
+             item("s", "Bakery loaf", "Dunmere bakery baked a long loaf on Friday.")]
+    table, _ = pair_evidence(short)
+    assert table.text.max(initial=0.0) == 0.0 and table.names.max(initial=0.0) == 0.0
+    assert len({t.article_ids for t in group_articles(short)}) == 4
 
 
 # --- house lists and trust --------------------------------------------------------------
@@ -128,20 +146,39 @@ def test_an_unrelated_related_link_does_not_join_two_stories_but_a_corroborated_
 
 # --- headlines quoted inside a body --------------------------------------------------------
 
+ROOF = ("The roof of Ellerby hall will be repaired before the regional contest season, the "
+        "hall's owners told an audience of residents on Saturday.")
+ROOF_2 = ("Builders will replace the slates and the lead flashing of the hall roof, which has "
+          "leaked since the winter storms, the owners of Ellerby hall said.")
+
+
 def test_a_later_paragraph_repeating_another_pages_lead_is_not_the_articles_words() -> None:
-    quoting = item("q", "Varnholm quake cracks harbour wall", f"{QUAKE}\n\n{QUAKE_2}\n\n{CHOIR}")
+    # the roof story shares some words with the choir's lead it quotes, so the quote is
+    # no outsider (see own_text): only matching it to the choir page takes it out
+    quoting = item("q", "Ellerby hall roof to be repaired", f"{ROOF}\n\n{ROOF_2}\n\n{CHOIR}")
     items = [quoting, item("c", "Ellerby choir wins singing contest", CHOIR),
-             item("b", "Dunmere bakery bakes a two-metre loaf", BAKERY)]
+             item("b", "Dunmere bakery bakes a two-metre loaf", BAKERY),
+             item("r", "Slates for the hall roof arrive", ROOF_2.replace("will", "began to")),
+             item("t", "Tollan's choir takes first prize", CHOIR_2)]
+    assert CHOIR in own_text(quoting.title, quoting.text)
     keys = [quote_keys(i.text) for i in items]
     assert [k for k, _ in keys[0]] == [1, 2]
-    index = TitleIndex(items)
-    quotes = quoted_pages(items, keys, index)
+    quotes = quoted_pages(items, keys, TitleIndex(items))
     assert [(q.source, q.paragraph, q.targets) for q in quotes] == [(0, 2, (1,))]
-    raw_table = pair_table(items, resolve_links(items), neighbours=2)
-    raw = by_pair(raw_table, raw_table.text)
-    own_table, _ = pair_evidence(items, neighbours=2)
-    own = by_pair(own_table, own_table.text)
-    assert raw[(0, 1)] > 0.1  # read with the quote, the two look alike...
-    assert own.get((0, 1), 0.0) < 0.05  # ...without it they share nothing
-    topics = {frozenset(t.article_ids) for t in group_articles(items)}
-    assert frozenset({"q"}) in topics and frozenset({"c"}) in topics
+    raw_table = pair_table(items, resolve_links(items), neighbours=4)
+    own_table, _ = pair_evidence(items, neighbours=4)
+    raw = by_pair(raw_table, raw_table.text)[(0, 1)]
+    own = by_pair(own_table, own_table.text).get((0, 1), 0.0)
+    assert own < raw / 2  # read with the quote, the two look far more alike than they are
+
+
+def test_a_paragraph_sharing_nothing_with_its_article_is_left_out_of_its_evidence() -> None:
+    text = f"{QUAKE}\n\n{QUAKE_2}\n\n{CHOIR}"  # a choir's lead left in a quake story
+    own = own_text("Varnholm quake cracks harbour wall", text)
+    assert own == f"{QUAKE}\n\n{QUAKE_2}"
+    assert own_text("Varnholm quake", QUAKE) == QUAKE  # one paragraph: nothing to compare
+    items = [item("q", "Varnholm quake cracks harbour wall", text),
+             item("c", "Ellerby choir wins singing contest", CHOIR)]
+    table, _ = pair_evidence(items)
+    assert by_pair(table, table.text).get((0, 1), 0.0) < 0.05
+    assert len(group_articles(items)) == 2

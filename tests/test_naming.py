@@ -114,12 +114,30 @@ def test_the_lead_passes_over_stamps_and_short_furniture_lines() -> None:
     assert name_of("Untitled", text=text) == LEAD_NAME
 
 
-def test_the_most_central_lead_is_used_when_every_title_is_poor() -> None:
+def test_the_lead_that_names_the_story_is_used_when_every_title_is_poor() -> None:
     other = ("Harbour pilots say the cape has seen four capsized boats since April, "
              "more than in any spring on record.")
-    items = [item("a", "Untitled", other), item("b", "Untitled", LEAD)]
-    assert topic_name([0, 1], items, {0: 0.2, 1: 0.9}, RULES) == LEAD_NAME
-    assert topic_name([0, 1], items, {0: 0.9, 1: 0.2}, RULES).startswith("Harbour pilots say")
+    echo = ("The three kayakers rescued by the Gull Rock lighthouse keeper on Sunday were "
+            "named by the coastguard.")
+    items = [item("a", "Untitled", other), item("b", "Untitled", LEAD),
+             item("c", "Untitled", echo)]
+    # the other articles share the words of b's lead, not of a's: b names the story...
+    assert topic_name([0, 1, 2], items, {0: 0.9, 1: 0.2, 2: 0.2}, RULES) == LEAD_NAME
+    # ...and where their words are shared alike, the more central article's lead is used
+    twins = [item("a", "Untitled", LEAD), item("b", "Untitled", LEAD.replace("Sunday", "Monday"))]
+    assert topic_name([0, 1], twins, {0: 0.2, 1: 0.9}, RULES).endswith("on Monday")
+    assert topic_name([0, 1], twins, {0: 0.9, 1: 0.2}, RULES).endswith("on Sunday")
+
+
+def test_a_title_the_other_articles_do_not_echo_gives_way_to_one_they_do() -> None:
+    pun = "A steady hand in rough water"
+    plain = "Gull Rock lighthouse keeper rescues three kayakers"
+    texts = [LEAD, LEAD.replace("Sunday", "Sunday morning"),
+             "Three kayakers were rescued off Gull Rock by the lighthouse keeper on Sunday."]
+    items = [item("a", pun, texts[0]), item("b", "Untitled", texts[1]),
+             item("c", plain + "…", texts[2])]
+    # the pun is a clean title and the most central, but names no part of the story
+    assert topic_name([0, 1, 2], items, {0: 0.9, 1: 0.5, 2: 0.1}, RULES) != pun
 
 
 def test_a_lead_dateline_in_capitals_is_cut_off() -> None:

@@ -26,6 +26,7 @@ from digest.text import STOP_WORDS, paragraphs
 
 HASH_DTYPE = np.dtype("<u8")  # token hashes: little-endian, so the bytes are the same everywhere
 COUNT_DTYPE = np.dtype("<u4")
+OUTSIDER_SHARE = 0.2  # a later paragraph sharing less of its words with the rest is left out
 _HASH_MEMO_MAX = 1 << 18  # tokens whose hash is remembered per process (about 50 MB at most)
 _hash_memo: dict[str, bytes] = {}
 
@@ -103,11 +104,39 @@ def term_counts(title: str, text: str) -> Counter[str]:
     return counts
 
 
+def own_text(title: str, text: str) -> str:
+    """``text`` without its outsider paragraphs: after the first, those that share less than
+    ``OUTSIDER_SHARE`` of their content words with the title and the other paragraphs.
+
+    Such a paragraph is most often another page's headline or lead left in the body (a
+    "read more" line); the article's own paragraphs share their words with the rest of it
+    (on the gold bodies of ``scraped-gen``: 9.5% of them fall below 0.2, 91% of the inline
+    headlines do). Leaving one out of the grouping evidence costs little either way: what
+    the article's own text does not share, its story's other articles share no better.
+    """
+    parts = paragraphs(text)
+    if len(parts) < 2:
+        return text
+    sets = [set(word_tokens(p)).difference(STOP_WORDS) for p in parts]
+    held: Counter[str] = Counter()
+    for words in sets:
+        held.update(words)
+    headline = set(word_tokens(title))
+    kept = [parts[0]]
+    for part, words in zip(parts[1:], sets[1:], strict=True):
+        shared = sum(1 for w in words if w in headline or held[w] > 1)
+        if not words or shared >= OUTSIDER_SHARE * len(words):
+            kept.append(part)
+    return "\n\n".join(kept)
+
+
 def item_features(title: str, text: str) -> ItemFeatures:
-    """The features of one article (a pure function of its title and text)."""
+    """The features of one article (a pure function of its title and text): its words and
+    names are those of its title and :func:`own_text`."""
+    own = own_text(title, text)
     names = Counter(name_tokens(title))
-    names.update(name_tokens(text))
-    return ItemFeatures(*_packed(term_counts(title, text)), *_packed(names),
+    names.update(name_tokens(own))
+    return ItemFeatures(*_packed(term_counts(title, own)), *_packed(names),
                         *title_keys(title, text), quote_keys(text))
 
 

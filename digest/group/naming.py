@@ -101,6 +101,14 @@ _TIME = re.compile(r"\d{1,2}[:.h]\d{2}(?:\s*[ap]\.?m\.?)?|\d{4}-\d{1,2}-\d{1,2}"
                    r"|\d{1,2}[./]\d{1,2}[./]\d{2,4}", re.IGNORECASE)
 _TRAILING = " ,;:|/-–—·•([{“‘«\"'"
 _DOTS = re.compile(r"(?:\s*(?:…|\.\.\.+))+$")
+# a last word shaped like a title abbreviation ("Dr.", "St."): a headline a sentence
+# splitter cut short, not one that ends there
+_CUT_AT_ABBREVIATION = re.compile(r"\s[A-Z][a-z]{1,2}\.$")
+SUPPORT_PEERS = 50  # the most central members a name's words are looked for in...
+SUPPORT_WORDS = 80  # ...in their title and this many first words of their text
+# a name whose content words the other members share less than this (mean share) names one
+# article's angle (a pun, a quote), not the story: any better-supported name wins over it
+WEAK_SUPPORT = 0.2
 _OPENERS = {"(": ")", "[": "]", "“": "”", "«": "»"}
 
 
@@ -428,9 +436,12 @@ def title_name(title: str, rules: NameRules) -> tuple[int, str]:
     core = text[spans[first][0]:spans[last][1]]
     if _not_news(core, rules) or _is_caps_kicker(core):
         return SHORT, ""
-    cut_by_source = bool(_DOTS.search(core)) or _last_word(core) in rules.stop_words
+    cut_by_source = (bool(_DOTS.search(core)) or _last_word(core) in rules.stop_words
+                     or bool(_CUT_AT_ABBREVIATION.search(core)))
     if _DOTS.search(core):  # its last phrase may be cut short
         core = _phrase_head(_DOTS.sub("", core), rules)
+    elif _CUT_AT_ABBREVIATION.search(core):  # the word after the abbreviation is missing
+        core = _phrase_head(core.rsplit(" ", 1)[0], rules)
     name = _final(shorten(core, rules), rules)
     if not name:
         return SHORT, ""
@@ -478,6 +489,24 @@ def _salvage(item: GroupItem, rules: NameRules) -> str:
     return ""
 
 
+def _headline_words(item: GroupItem) -> frozenset[str]:
+    """The words of an item's title and the first ``SUPPORT_WORDS`` words of its text."""
+    return frozenset(words(item.title)) | frozenset(words(" ".join(
+        item.text.split()[:SUPPORT_WORDS])))
+
+
+def _support(name: str, own: int, vocabulary: Mapping[int, frozenset[str]],
+             rules: NameRules) -> float:
+    """How well ``name`` (from member ``own``) names the whole topic: the mean share of its
+    content words found in each other member's title and lead (``vocabulary``). A headline
+    whose words the other articles share names the story; a pun or a quote does not."""
+    content = {w for w in words(name) if w not in rules.stop_words and len(w) > 1}
+    others = [v for i, v in vocabulary.items() if i != own]
+    if not content or not others:
+        return 0.0
+    return sum(len(content & v) for v in others) / (len(content) * len(others))
+
+
 def topic_name(members: Sequence[int], items: Sequence[GroupItem],
                score: Mapping[int, float], rules: NameRules = NameRules()) -> str:  # noqa: B008
     """A headline naming the topic: a member's title, else the most central lead.
@@ -485,8 +514,12 @@ def topic_name(members: Sequence[int], items: Sequence[GroupItem],
     Candidates, best first: titles that are clean headlines; titles once a kicker,
     publisher's name, stamp or furniture segment is cut off; titles cut at a phrase boundary
     (too long, or cut by their source); the lead sentence of an article, cut at a phrase
-    boundary (:func:`lead_name`); titles too short to name a story. Within one kind the more
-    central member (``score``, see :func:`centrality`) wins, ties the older (:func:`timeline`).
+    boundary (:func:`lead_name`); titles too short to name a story. A name whose words the
+    other members hardly share (:func:`_support` below ``WEAK_SUPPORT``: one article's pun
+    or quote) comes after all others. Within one kind the name whose words the other
+    members share most wins (it names the story, not one article's angle on it), then the
+    more central member (``score``, see :func:`centrality`), then the older
+    (:func:`timeline`).
 
     Guaranteed: non-empty; at most ``NAME_MAX_WORDS`` words (plus "…" after a cut no phrase
     boundary allowed); never a placeholder ("Untitled"), never ending on one of
@@ -496,15 +529,21 @@ def topic_name(members: Sequence[int], items: Sequence[GroupItem],
     """
     order = timeline(members, items)
     rank = {i: r for r, i in enumerate(order)}
-    found: list[tuple[int, float, int, str]] = []
+    peers = sorted(members, key=lambda i: (-score.get(i, 0.0), rank[i]))[:SUPPORT_PEERS]
+    vocabulary = {i: _headline_words(items[i]) for i in peers}
+    others = len(peers) > 1
+    found: list[tuple[bool, int, float, float, int, str]] = []
     for i in members:
         level, name = title_name(items[i].title, rules)
         lead = lead_name(items[i].text, rules) if level > CUT else ""
         for kind, text in ((level, name), (LEAD, lead)):
             if text:
-                found.append((kind, -score.get(i, 0.0), rank[i], text))
+                support = _support(text, i, vocabulary, rules)
+                tier = CLEAN if kind == STRIPPED else kind
+                found.append((others and support < WEAK_SUPPORT, tier, -support,
+                              -score.get(i, 0.0), rank[i], text))
     if found:
-        return min(found)[3]
+        return min(found)[5]
     for i in order:
         salvaged = _salvage(items[i], rules)
         if salvaged:

@@ -21,6 +21,10 @@ from digest.text import _WORD, STOP_WORDS, content_words, words
 TITLE_WEIGHT = 2  # a title word counts as this many body words: headlines name the story
 NEIGHBOURS = 20  # text neighbours kept per article; stories of the day are rarely larger
 MAX_DF_SHARE = 0.5  # a term in more than this share of articles carries no story evidence
+# ...and a term in more than this share of one source's articles (of at least this many) is
+# that source talking, not a story (see without_source_words)
+SOURCE_WORD_SHARE = 0.5
+SOURCE_MIN_DOCS = 6
 
 # numerals as names (or as a feature of their own) raised CV F1 on DEV but merged unrelated
 # articles sharing a coincidental "2015" or "9,000" (lower-cased CNN/DM, the sample corpus)
@@ -128,6 +132,36 @@ def tfidf_rows(keys: Sequence[np.ndarray], counts: Sequence[np.ndarray],
     vals /= norms[rows]
     indptr = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=n_docs))))
     return sp.csr_matrix((vals, cols, indptr), shape=(n_docs, len(df)))
+
+
+def without_source_words(keys: Sequence[np.ndarray], counts: Sequence[np.ndarray],
+                         sources: Sequence[str], share: float = SOURCE_WORD_SHARE,
+                         min_docs: int = SOURCE_MIN_DOCS,
+                         ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """The documents' terms (as :func:`tfidf_rows` takes them) without each source's own
+    words: a term in more than ``share`` of the documents of a source with at least
+    ``min_docs`` of them is left out of that source's documents.
+
+    What most of one source's articles say is the source talking (its sign-off, a
+    "submitted by ... to ..." line, its language's function words where the corpus is mostly
+    in another), not a story: kept, it makes every pair of that source's articles look
+    alike. Other sources' documents keep the term.
+    """
+    members: dict[str, list[int]] = {}
+    for d, source in enumerate(sources):
+        members.setdefault(source, []).append(d)
+    out_keys, out_counts = list(keys), list(counts)
+    for docs in members.values():
+        if len(docs) < min_docs:
+            continue
+        found, df = np.unique(np.concatenate([keys[d] for d in docs]), return_counts=True)
+        own = found[df > share * len(docs)]
+        if not len(own):
+            continue
+        for d in docs:
+            keep = ~np.isin(keys[d], own, assume_unique=True)
+            out_keys[d], out_counts[d] = keys[d][keep], counts[d][keep]
+    return out_keys, out_counts
 
 
 def _ranks(keys: np.ndarray) -> np.ndarray:
