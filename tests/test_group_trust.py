@@ -11,6 +11,7 @@ from digest.group.cluster import MERGE_AT, DateGuard, average_linkage
 from digest.group.evidence import PairTable, SharesNothing, link_strengths, pair_table
 from digest.group.features import own_text
 from digest.group.links import Link, TitleIndex, quote_keys, quoted_pages, resolve_links
+from digest.group.similarity import without_source_words
 from digest.group.trust import PRIOR_TRUST, house_entries, source_trust, without_house_entries
 from digest.records import GroupItem
 
@@ -182,3 +183,43 @@ def test_a_paragraph_sharing_nothing_with_its_article_is_left_out_of_its_evidenc
     table, _ = pair_evidence(items)
     assert by_pair(table, table.text).get((0, 1), 0.0) < 0.05
     assert len(group_articles(items)) == 2
+
+
+# --- a source's own words ----------------------------------------------------------------
+
+def test_words_in_most_of_one_sources_articles_are_that_source_not_a_story() -> None:
+    keys = [np.array([1, 7, 99]), np.array([2, 99]), np.array([3, 8, 99]), np.array([4, 99]),
+            np.array([5, 99]), np.array([6, 99]), np.array([7, 99]), np.array([8, 99])]
+    counts = [np.ones(len(k), dtype=np.uint32) for k in keys]
+    sources = ["s"] * 6 + ["t"] * 2
+    kept, kept_counts = without_source_words(keys, counts, sources)
+    assert all(99 not in k for k in kept[:6])  # in all six of s's articles: s talking
+    assert all(99 in k for k in kept[6:])  # t has too few articles to tell
+    assert kept[0].tolist() == [1, 7] and len(kept_counts[0]) == 2
+    boards = ["Gull Rock", "Tallow bridge", "Dunmere bakery", "Varnholm ferry",
+              "Ellerby choir", "Carrowmore market", "Quay road", "Harbour lights"]
+    topics_of = ["lighthouse keeper painted the tower white",
+                 "engineers closed the span for repairs",
+                 "bakers sold a long loaf in slices",
+                 "timetable adds an early crossing",
+                 "singers rehearse folk songs weekly",
+                 "stallholders moved under the arcade",
+                 "roadworks narrow the lane near the quay",
+                 "lamps along the promenade were replaced"]
+    items = [item(f"r{k}", f"{board}: {what}",
+                  f"{board} {what}. Posted to the community board by member{k}; reply with "
+                  "a link, vote, comment or share with neighbours", source="board",
+                  date="2031-05-04")
+             for k, (board, what) in enumerate(zip(boards, topics_of, strict=True))]
+    # other sources' articles, so that the board's words are not in most of the corpus
+    others = [item(f"n{k}", f"{a} {b}", f"The {a} of {c} {b} on {d}.", source="news",
+                   date="2031-05-04")
+              for k, (a, b, c, d) in enumerate(zip(
+                  "orchard tannery mill kiln forge dairy abbey granary tollhouse wharf".split(),
+                  "reopens flooded sold rebuilt burned expands closes listed restored moved"
+                  .split(),
+                  "Ashby Brill Corran Dove Eske Fenn Garth Holm Ince Jarrow".split(),
+                  "Monday Tuesday Wednesday Thursday Friday Saturday Sunday noon dusk dawn"
+                  .split(), strict=True))]
+    topics = group_articles([*items, *others])
+    assert not any(len(t.article_ids) > 1 and t.article_ids[0].startswith("r") for t in topics)

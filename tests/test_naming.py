@@ -306,3 +306,13 @@ def test_a_title_cut_inside_a_quotation_does_not_leave_it_open() -> None:
                   'this town in a hundred years and more"')
     named = name_of(long_quote, text=LEAD)
     assert named.count('"') % 2 == 0
+
+
+def test_a_title_ending_on_an_abbreviation_was_cut_and_gives_way() -> None:
+    # a sentence splitter stopped at "Dr.": the title lost its subject's name
+    cut = "News that the council may appoint Dr."
+    full = "Council to appoint Dr. Ines Farrow as harbour medical officer"
+    text = ("The council is expected to appoint Dr. Ines Farrow as the harbour's medical "
+            "officer, officials said on Monday.")
+    assert name_of(cut, full, text=text) == full
+    assert title_name(cut, RULES)[0] > title_name(full, RULES)[0]
