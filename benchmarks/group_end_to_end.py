@@ -12,7 +12,8 @@ are judged two ways:
   own): that stories still come together;
 * names a reader would reject, by rules written here and not shared with
   :mod:`digest.group.naming` (a check that reuses the code it checks cannot fail):
-  empty or a placeholder, ending on a stop word or cut with "…", starting or ending
+  empty or a placeholder, ending on a function word (a list written here, and the
+  project's stop-word list, by which the issue judges names) or cut with "…", starting or ending
   with a publisher's name, unbalanced quotes or brackets, or no content word of any
   member's title or text.
 
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from digest.records import Digest
+from digest.text import STOP_WORDS
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CORPUS = SHARED / "data" / "scraped-gen"
@@ -157,7 +159,7 @@ def name_problems(name: str, member_texts: list[str], publishers: list[str]) -> 
     words = [w.lower() for w in _WORD.findall(name)]
     if not words or name.strip().lower() in PLACEHOLDERS:
         return ["empty or placeholder"]
-    if words[-1] in FUNCTION_WORDS:
+    if words[-1] in FUNCTION_WORDS or words[-1] in STOP_WORDS:  # the issue's own list too
         problems.append(f"ends on {words[-1]!r}")
     if name.rstrip().endswith(("…", "...")):
         problems.append("cut with an ellipsis")

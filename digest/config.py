@@ -205,7 +205,9 @@ class SourceSettings:
     url: str = setting("", check=_url, shape="http(s) URL", shown_default="one of path/url",
                        help="a feed or page fetched over HTTP instead of read from `path`"
                             f" ({', '.join(f'`{t}`' for t in URL_TYPES)})")
-    title: str = setting("", shown_default="the name", help="the publisher's name on the site")
+    title: str = setting("", shown_default="the name",
+                         help="the publisher's name on the site; topic names never start or"
+                              " end with it (nor with the name)")
     site_url: str = setting("", check=_url, shape="http(s) URL",
                             help="the publisher's home page (OPML `htmlUrl`), for the sources"
                                  " page")

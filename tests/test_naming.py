@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from digest.group.naming import (
+    NAME_LONG_MAX_WORDS,
     NAME_MAX_WORDS,
     NameRules,
     function_words,
@@ -158,8 +159,10 @@ def test_shorten_prefers_a_comma_to_a_longer_cut_before_a_stop_word() -> None:
     assert shorten(text, RULES) == "Rescuers on Gull Rock, working through the night in heavy rain"
 
 
-def test_shorten_marks_a_cut_inside_a_phrase_with_an_ellipsis() -> None:
-    text = " ".join(f"Word{k}" for k in range(20))
+def test_shorten_keeps_a_long_title_with_no_boundary_whole_and_marks_a_longer_cut() -> None:
+    text = " ".join(f"Word{k}" for k in range(NAME_LONG_MAX_WORDS))
+    assert shorten(text, RULES) == text  # no phrase to cut at: whole rather than cut
+    text = " ".join(f"Word{k}" for k in range(30))
     assert shorten(text, RULES) == " ".join(f"Word{k}" for k in range(NAME_MAX_WORDS)) + "…"
 
 
@@ -280,7 +283,7 @@ def test_any_topic_has_a_headline_shaped_name(articles: list[tuple[str, str]],
     assert name.strip() and words(name)
     assert key(name) not in ("untitled", "")
     assert last_word(name) not in STOP_WORDS
-    assert len(name.split()) <= NAME_MAX_WORDS
+    assert len(name.split()) <= NAME_LONG_MAX_WORDS
     for publisher in publishers:
         assert not key(name).startswith(key(publisher) + " ") and key(name) != key(publisher)
     assert name == topic_name(range(len(items))[::-1], items, {0: 1.0}, rules)
@@ -293,7 +296,7 @@ def test_shorten_keeps_a_head_of_the_text_that_ends_on_no_stop_word(text: str) -
     if cut:
         assert " ".join(text.split()).startswith(cut.removesuffix("…"))
         assert last_word(cut) not in STOP_WORDS
-        assert len(cut.split()) <= NAME_MAX_WORDS
+        assert len(cut.split()) <= NAME_LONG_MAX_WORDS
 
 
 def test_a_title_cut_inside_a_quotation_does_not_leave_it_open() -> None:
@@ -316,3 +319,10 @@ def test_a_title_ending_on_an_abbreviation_was_cut_and_gives_way() -> None:
             "officer, officials said on Monday.")
     assert name_of(cut, full, text=text) == full
     assert title_name(cut, RULES)[0] > title_name(full, RULES)[0]
+
+
+def test_a_title_ending_on_a_stop_word_is_cut_at_a_phrase_boundary_not_mid_phrase() -> None:
+    # "years" is on the project's stop-word list: the name ends before "after 96 years",
+    # not on a dangling "after 96"
+    name = name_of("Quayside bakery to close its doors after 96 years", text="")
+    assert name == "Quayside bakery to close its doors"

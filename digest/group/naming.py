@@ -18,7 +18,8 @@ from digest.records import GroupItem
 from digest.summarize.sentences import split_sentences
 from digest.text import STOP_WORDS, content_words, paragraphs, words
 
-NAME_MAX_WORDS = 14  # longer titles and leads are cut at a phrase boundary
+NAME_MAX_WORDS = 14  # longer titles and leads are cut at a phrase boundary...
+NAME_LONG_MAX_WORDS = 22  # ...and one with no boundary to cut at is kept whole up to this
 SLUG_WORDS = 6  # words of the anchor title kept in the topic id
 ID_HASH_CHARS = 10  # hex digits of the anchor article's id hash: unique across 20k+ topics
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
@@ -354,8 +355,9 @@ def shorten(text: str, rules: NameRules, limit: int = NAME_MAX_WORDS) -> str:
     A longer text is cut at the phrase boundary that keeps most (after a comma, before a
     dash, a conjunction or a preposition; one at least ``GOOD_PHRASE_WORDS`` in preferred,
     stronger boundaries first), never nearer the start than ``MIN_PHRASE_WORDS`` words, and
-    with no "…"; only when there is none is it cut at a word and marked "…". Never ends on
-    one of ``rules.stop_words``; "" if ``text`` has nothing else.
+    with no "…"; when there is none, a text of at most ``NAME_LONG_MAX_WORDS`` words is kept
+    whole, and only a longer one is cut at a word and marked "…". Never ends on one of
+    ``rules.stop_words``; "" if ``text`` has nothing else.
     """
     tokens = text.split()
     if len(tokens) <= limit:
@@ -370,6 +372,8 @@ def shorten(text: str, rules: NameRules, limit: int = NAME_MAX_WORDS) -> str:
             best = rank if best is None or rank > best else best
     if best is not None:
         return _tidy(" ".join(tokens[:best[2]]), rules)
+    if len(tokens) <= NAME_LONG_MAX_WORDS and _balanced(text):
+        return _tidy(text, rules)  # a long headline reads better than one cut mid-phrase
     head = _tidy(" ".join(tokens[:limit]), rules)
     return head + ELLIPSIS if head else ""
 
@@ -398,11 +402,11 @@ def _headline_like(name: str, rules: NameRules) -> bool:
 def _final(name: str, rules: NameRules) -> str:
     """``name`` if it may be a topic's name, else "": it has a word, is no placeholder, learnt
     furniture or publisher, does not begin or end with a publisher's name, does not end on a
-    stop word, leaves no bracket or quotation open, and has at most ``NAME_MAX_WORDS``
-    words."""
+    stop word, leaves no bracket or quotation open, and has at most
+    ``NAME_LONG_MAX_WORDS`` words."""
     k = key(name)
     if (not words(name) or k in PLACEHOLDERS or k in rules.furniture or not _balanced(name)
-            or _publisher_prefix(name, rules) or len(name.split()) > NAME_MAX_WORDS):
+            or _publisher_prefix(name, rules) or len(name.split()) > NAME_LONG_MAX_WORDS):
         return ""
     return name if _last_word(name) not in rules.stop_words else ""
 
@@ -442,6 +446,8 @@ def title_name(title: str, rules: NameRules) -> tuple[int, str]:
         core = _phrase_head(_DOTS.sub("", core), rules)
     elif _CUT_AT_ABBREVIATION.search(core):  # the word after the abbreviation is missing
         core = _phrase_head(core.rsplit(" ", 1)[0], rules)
+    elif _last_word(core) in rules.stop_words:  # "... after 96 years": end on a phrase
+        core = _phrase_head(core, rules)
     name = _final(shorten(core, rules), rules)
     if not name:
         return SHORT, ""
@@ -470,7 +476,10 @@ def lead_name(text: str, rules: NameRules) -> str:
         body = sentence[spans[0][0]:]
         if key(body) in rules.furniture or _is_stamp(body):
             continue
-        name = _final(shorten(body.rstrip(".。!"), rules), rules)
+        body = body.rstrip(".。!")
+        if _last_word(body) in rules.stop_words:
+            body = _phrase_head(body, rules)
+        name = _final(shorten(body, rules), rules)
         if name and _headline_like(name, rules):
             return name
     return ""
@@ -521,7 +530,8 @@ def topic_name(members: Sequence[int], items: Sequence[GroupItem],
     more central member (``score``, see :func:`centrality`), then the older
     (:func:`timeline`).
 
-    Guaranteed: non-empty; at most ``NAME_MAX_WORDS`` words (plus "…" after a cut no phrase
+    Guaranteed: non-empty; at most ``NAME_MAX_WORDS`` words, or ``NAME_LONG_MAX_WORDS`` for
+    a title with no phrase boundary to cut at (plus "…" after a cut no phrase
     boundary allowed); never a placeholder ("Untitled"), never ending on one of
     ``rules.stop_words``, never beginning or ending with one of ``rules.publishers``;
     deterministic. Pass :func:`naming_rules` of all the items to leave out what they show to
