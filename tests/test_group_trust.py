@@ -4,13 +4,30 @@ headlines, and no chaining of unrelated stories through a hub."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from digest.group import group_articles, pair_evidence
+from digest.group import evidence, group_articles, pair_evidence
 from digest.group.cluster import MERGE_AT, DateGuard, average_linkage
-from digest.group.evidence import PairTable, SharesNothing, link_strengths, pair_table
+from digest.group.evidence import (
+    MIN_SHARED,
+    SHARED_NOTHING,
+    PairTable,
+    SharesNothing,
+    link_strengths,
+    pair_table,
+)
 from digest.group.features import own_text
-from digest.group.links import Link, TitleIndex, quote_keys, quoted_pages, resolve_links
+from digest.group.links import (
+    Link,
+    TitleIndex,
+    popularity_weight,
+    quote_keys,
+    quoted_pages,
+    resolve_links,
+)
 from digest.group.similarity import without_source_words
 from digest.group.trust import PRIOR_TRUST, house_entries, source_trust, without_house_entries
 from digest.records import GroupItem
@@ -223,3 +240,61 @@ def test_words_in_most_of_one_sources_articles_are_that_source_not_a_story() -> 
                   .split(), strict=True))]
     topics = group_articles([*items, *others])
     assert not any(len(t.article_ids) > 1 and t.article_ids[0].startswith("r") for t in topics)
+
+
+def test_trust_counts_links_in_either_direction() -> None:
+    # the honest source links from later articles to earlier ones (source index > target):
+    # its links agree with their texts all the same
+    items = [item("q1", "Varnholm quake cracks harbour wall", QUAKE, source="wire"),
+             item("c1", "Ellerby choir wins singing contest", CHOIR, source="wire"),
+             item("q2", "Engineers inspect Varnholm harbour", QUAKE_2,
+                  ("Varnholm quake cracks harbour wall",), source="honest"),
+             item("c2", "Tollan's choir takes first prize", CHOIR_2,
+                  ("Ellerby choir wins singing contest",), source="honest")]
+    table, links = pair_evidence(items)
+    text = by_pair(table, table.text)
+    trust = source_trust(items, links, lambda i, j: text.get((min(i, j), max(i, j)), 0.0) >= 0.1)
+    assert trust["honest"] > PRIOR_TRUST
+    link = by_pair(table, table.link)
+    # each link's strength is its confidence and popularity weight times that trust
+    assert link[(0, 2)] == pytest.approx(popularity_weight(1) * trust["honest"])
+    assert link[(1, 3)] == pytest.approx(popularity_weight(1) * trust["honest"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 6), st.integers(1, 6))
+def test_the_veto_equals_the_plain_product_dense_or_sparse(seed: int, m: int, k: int) -> None:
+    rng = np.random.default_rng(seed)
+    dense = rng.random((m + k, 12)) * (rng.random((m + k, 12)) < 0.3)
+    dense[rng.integers(0, m + k)] = 0.0  # an article with no words shares nothing
+    terms = sp.csr_matrix(dense)
+    a, b = list(range(m)), list(range(m, m + k))
+    cross = dense[a] @ dense[b].T
+    shared = (dense[a] != 0).astype(float) @ (dense[b] != 0).astype(float).T
+    expected = bool((cross < SHARED_NOTHING).any() or (shared < MIN_SHARED).any())
+    assert SharesNothing(terms)(a, b) == expected
+    assert SharesNothing(terms)(b, a) == expected
+    with_sparse = evidence.DENSE_VETO_CELLS
+    try:
+        evidence.DENSE_VETO_CELLS = 0
+        assert SharesNothing(terms)(a, b) == expected
+    finally:
+        evidence.DENSE_VETO_CELLS = with_sparse
+
+
+def test_the_verdicts_known_from_the_pair_table_equal_the_computed_ones() -> None:
+    items = [item("q1", "Varnholm quake cracks harbour wall", QUAKE),
+             item("q2", "Engineers inspect Varnholm harbour", QUAKE_2),
+             item("c1", "Ellerby choir wins singing contest", CHOIR),
+             item("c2", "Tollan's choir takes first prize", CHOIR_2),
+             item("b", "Dunmere bakery bakes a two-metre loaf", BAKERY),
+             item("r", "Ellerby hall roof to be repaired", f"{ROOF}\n\n{ROOF_2}")]
+    table, _ = pair_evidence(items)
+    known = table.shares_nothing()
+    assert known  # the table has candidate pairs...
+    computed, looked_up = SharesNothing(table.terms), SharesNothing(table.terms, known=known)
+    for i in range(len(items)):
+        for j in range(len(items)):
+            if i != j:
+                assert looked_up([i], [j]) == computed([i], [j]), (i, j)
+    assert looked_up([0, 1], [2, 3]) == computed([0, 1], [2, 3])

@@ -90,7 +90,8 @@ def _pairs(items: Sequence[GroupItem], weights: Weights, merge_at: float, neighb
     strong = prob >= NEGLIGIBLE
     edges = dict(zip(zip(table.left[strong].tolist(), table.right[strong].tolist(), strict=True),
                      prob[strong].tolist(), strict=True))
-    groups = average_linkage(len(items), edges, merge_at, days, guard, SharesNothing(table.terms))
+    veto = SharesNothing(table.terms, known=table.shares_nothing())
+    groups = average_linkage(len(items), edges, merge_at, days, guard, veto)
     resolved = [(link.source, title, target) for link in links
                 for title in link.titles for target in link.targets]
     return Grouping(groups, table.left, table.right, prob, resolved)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
@@ -32,6 +32,8 @@ SEARCH_MAX_DF = 100
 # SharesNothing); 0.03 and 0.05 score alike on every regime of benchmarks/group.py
 SHARED_NOTHING = 0.05
 MIN_SHARED = 2  # distinct terms (or names) two articles must share for their cosine to count
+DENSE_VETO_CELLS = 2_000_000  # SharesNothing works on dense rows up to this many cells
+KNOWN_CROSS_PAIRS = 64  # ...after looking the cross pairs up, when there are this few
 
 
 @dataclass(frozen=True)
@@ -83,14 +85,63 @@ class SharesNothing:
 
     terms: sp.csr_matrix
     floor: float = SHARED_NOTHING
+    # the verdicts on the candidate pairs, already known (key i * n + j, i < j): see
+    # :meth:`PairTable.shares_nothing`; most merges examined join two of them
+    known: Mapping[int, bool] = field(default_factory=dict)
 
     def __call__(self, a: Sequence[int], b: Sequence[int]) -> bool:
-        left, right = self.terms[list(a)], self.terms[list(b)]
-        cross = (left @ right.T).toarray()
-        if (cross < self.floor).any():
+        if len(a) * len(b) <= KNOWN_CROSS_PAIRS:
+            n = self.terms.shape[0]
+            verdicts = [self.known.get(i * n + j if i < j else j * n + i) for i in a for j in b]
+            if None not in verdicts:
+                return any(verdicts)
+        # the product over the columns the two groups use only, dense while that is small: a
+        # product over the whole vocabulary for every merge examined costs more than the
+        # clustering itself
+        (left, right), used = _entries(self.terms, a, b)
+        if len(a) * len(used) + len(b) * len(used) <= DENSE_VETO_CELLS:
+            x, y = _dense(left, len(a), len(used)), _dense(right, len(b), len(used))
+            if (x @ y.T < self.floor).any():
+                return True
+            return bool(((x != 0).astype(np.float64) @ (y != 0).astype(np.float64).T
+                         < MIN_SHARED).any())
+        x_sparse, y_sparse = _sparse(left, len(a), len(used)), _sparse(right, len(b), len(used))
+        if ((x_sparse @ y_sparse.T).toarray() < self.floor).any():
             return True
-        shared = ((left != 0).astype(np.int64) @ (right != 0).astype(np.int64).T).toarray()
-        return bool((shared < MIN_SHARED).any())
+        x_sparse.data[:] = 1.0
+        y_sparse.data[:] = 1.0
+        return bool(((x_sparse @ y_sparse.T).toarray() < MIN_SHARED).any())
+
+
+Entries = tuple[np.ndarray, np.ndarray, np.ndarray]  # (row of each entry, column, value)
+
+
+def _entries(x: sp.csr_matrix, a: Sequence[int], b: Sequence[int]
+             ) -> tuple[tuple[Entries, Entries], np.ndarray]:
+    """The entries of rows ``a`` and of rows ``b`` of ``x`` (rows numbered from 0 in each,
+    columns renumbered to their rank in the columns either uses), and those columns."""
+    picked = []
+    for rows in (a, b):
+        starts, ends = x.indptr[list(rows)], x.indptr[np.asarray(rows) + 1]
+        lengths = ends - starts
+        take = (np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+                + np.arange(int(lengths.sum())))
+        picked.append((np.repeat(np.arange(len(rows)), lengths), x.indices[take], x.data[take]))
+    used = np.union1d(picked[0][1], picked[1][1])
+    (ra, ca, va), (rb, cb, vb) = picked
+    return ((ra, np.searchsorted(used, ca), va), (rb, np.searchsorted(used, cb), vb)), used
+
+
+def _dense(entries: Entries, height: int, width: int) -> np.ndarray:
+    rows, cols, values = entries
+    out = np.zeros((height, width))
+    out[rows, cols] = values
+    return out
+
+
+def _sparse(entries: Entries, height: int, width: int) -> sp.csr_matrix:
+    rows, cols, values = entries
+    return sp.csr_matrix((values, (rows, cols)), shape=(height, width))
 
 
 def link_strengths(n: int, links: Sequence[Link], trust: Callable[[int], float] | None = None,
@@ -150,6 +201,14 @@ class PairTable:
     cocited: np.ndarray
     terms: sp.csr_matrix
 
+    def shares_nothing(self, floor: float = SHARED_NOTHING) -> dict[int, bool]:
+        """Each candidate pair's :class:`SharesNothing` verdict by key ``left * n + right``:
+        a text cosine below ``floor`` (pairs with fewer than ``MIN_SHARED`` terms in common
+        have 0)."""
+        n = self.terms.shape[0]
+        keys = (self.left * n + self.right).tolist()
+        return dict(zip(keys, (self.text < floor).tolist(), strict=True))
+
     def features(self, p: int) -> PairFeatures:
         """The features of pair number ``p``."""
         gap = float(self.gap_days[p])
@@ -197,9 +256,13 @@ def pair_table(items: Sequence[GroupItem], links: Sequence[Link],
         name = _if_shared(row_dots(names, left, right), names, left, right)
     else:
         text = name = np.zeros(0)
+
+    agreeing = set(unique[text >= CORROBORATED].tolist())
+
     def agree(i: int, j: int) -> bool:
-        at = int(np.searchsorted(unique, i * n + j))
-        return at < len(unique) and unique[at] == i * n + j and text[at] >= CORROBORATED
+        """Whether articles ``i`` and ``j`` (either order) are a candidate pair whose words
+        corroborate each other."""
+        return (i * n + j if i < j else j * n + i) in agreeing
 
     trust = source_trust(items, links, agree)
     direct, cocited = link_strengths(n, links, lambda i: trust[items[i].source], agree)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from unidecode import unidecode
 
-from digest.group.similarity import day_number
+from digest.group.similarity import day_number, word_tokens
 from digest.headline import CLAUSE_WORDS
 from digest.records import GroupItem
 from digest.summarize.sentences import split_sentences
@@ -85,6 +85,7 @@ SAME_STORY = 0.25  # content-word overlap (Jaccard) at which two items tell one 
 STORY_WORDS = 60  # content words of an item's text that say what it is about
 FUNCTION_SHARE = 0.3  # a short word in this share of a language's items is a function word
 FUNCTION_MIN_ITEMS = 8  # fewer items of a language teach nothing about its function words
+FUNCTION_SAMPLE_WORDS = 60  # words of each text read: a language shows in its first lines
 FUNCTION_MAX_CHARS = 5  # function words are short: longer frequent words are the news
 ENGLISH_SHARE = 0.15  # items whose words are this much English stop words are English
 ELLIPSIS = "…"
@@ -251,10 +252,12 @@ def _script(text: str) -> str:
 
 def function_words(items: Sequence[GroupItem]) -> frozenset[str]:
     """Short words found in ``FUNCTION_SHARE`` of the non-English items of one script (with
-    at least ``FUNCTION_MIN_ITEMS`` of them): the function words of their language(s)."""
+    at least ``FUNCTION_MIN_ITEMS`` of them): the function words of their language(s). Each
+    item is read by its title and first ``FUNCTION_SAMPLE_WORDS`` words."""
     found: dict[str, list[set[str]]] = {}
     for item in items:
-        tokens = words(f"{item.title}\n{item.text}")
+        lead = item.text.split(maxsplit=FUNCTION_SAMPLE_WORDS)[:FUNCTION_SAMPLE_WORDS]
+        tokens = word_tokens(f"{item.title}\n{' '.join(lead)}")
         if not tokens or sum(t in STOP_WORDS for t in tokens) >= ENGLISH_SHARE * len(tokens):
             continue
         found.setdefault(_script(" ".join(tokens)), []).append(set(tokens))
@@ -275,7 +278,9 @@ def _is_stamp(segment: str) -> bool:
     other words ("Updated 13:27 CET"), or a number with at most two lower-case words
     ("5 hours ago")."""
     tokens = segment.split()
-    if _TIME.search(segment) and len(tokens) <= 4:
+    if len(tokens) > 4:  # (a headline: neither shape)
+        return False
+    if _TIME.search(segment):
         return True
     numbers = [t for t in tokens if any(c.isdigit() for c in t)]
     rest = [t for t in tokens if t not in numbers]
@@ -296,10 +301,12 @@ def _is_caps_kicker(segment: str, longest: int = 5) -> bool:
     """An all-capitals segment of at most ``KICKER_MAX_WORDS`` words with a word of
     ``longest`` letters or more ("WATCH", "BREAKING NEWS"; in a title "US" or "NATO" may be
     names, in a lead a dateline is one of any length)."""
+    tokens = segment.split()
+    if len(tokens) > KICKER_MAX_WORDS:
+        return False
     letters = [c for c in segment if c.isalpha()]
     return (bool(letters) and all(c.isupper() for c in letters)
-            and len(segment.split()) <= KICKER_MAX_WORDS
-            and any(sum(c.isalpha() for c in w) >= longest for w in segment.split()))
+            and any(sum(c.isalpha() for c in w) >= longest for w in tokens))
 
 
 def _not_news(segment: str, rules: NameRules) -> bool:
