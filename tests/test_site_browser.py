@@ -204,3 +204,21 @@ def test_page_kind_reads_well_on_desktop_and_phone(browser, site_server: str,
     if axe is None:  # screenshots and layout were checked; accessibility was not
         absent("browser", f"{AXE} is missing (npm install --no-save --prefix .ci/node"
                           " axe-core@4; .ci/run installs it)")
+
+
+@pytest.mark.parametrize("kind", ["front", "topic", "article", "archive"])
+def test_a_page_asks_for_nothing_that_is_not_there(context, site_server: str,
+                                                   kinds: dict[str, str], kind: str) -> None:
+    """No request of a page is answered 404 (or any error), and its feed links, which
+    browsers and readers still discover, make the theme fetch no sitemap.xml beside them."""
+    page = context.new_page()
+    answered: list[tuple[int, str]] = []
+    page.on("response", lambda r: answered.append((r.status, r.url)))
+    page.goto(site_server + kinds[kind], wait_until="networkidle")
+    errors = [(status, url) for status, url in answered if status >= 400]
+    assert errors == [], errors
+    sitemaps = [url for _, url in answered if urlsplit(url).path.endswith("sitemap.xml")]
+    assert sitemaps == [], sitemaps
+    feeds = page.evaluate("""() => [...document.querySelectorAll('link')]
+        .filter(l => l.relList.contains('alternate')).map(l => l.type)""")
+    assert {"application/atom+xml", "application/rss+xml", "application/feed+json"} <= set(feeds)
