@@ -135,7 +135,9 @@ class SiteSettings:
                               help="the published base URL, e.g. https://news.example.org/"
                                    " (sitemap, absolute links)")
     description: str = setting("", help="shown on the front page and in meta tags")
-    language: str = setting("en", help="the site's language")
+    language: str = setting("en", help="the site's language; also the theme's interface and"
+                                       " search language unless mkdocs.yml sets"
+                                       " `theme.language`")
     locale: str = setting("", check=_locale, shape="Babel locale (`en_GB`, `uk_UA`)",
                           shown_default="the language",
                           help='how dates read: "4 March 2026" (en_GB), "March 4, 2026" (en)')

@@ -31,7 +31,7 @@ from mkdocs.config.base import ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
@@ -98,6 +98,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     result: BuildResult | None = None  # set when a build has finished
     _run: _Run | None = None
 
+    @event_priority(100)  # before the search plugin reads the theme's language
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._release()  # a build that ended without on_post_build or on_build_error
         self._run, self.result = None, None
@@ -110,6 +111,12 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         request = self.request or BuildRequest(lock_wait=self.config.lock_wait)
         self._run = _Run(feeds, request)
         config.site_name = feeds.site.title
+        if not _sets_theme_language(config.config_file_path):
+            language = theme_language(feeds.site.language, config.theme.dirs)
+            config.theme["language"] = language
+            if language_tag(feeds.site.language).split("-")[0] != language.split("-")[0]:
+                log.info("site.language %r: the theme has no translation for it; its labels "
+                         "stay in English", feeds.site.language)
         if feeds.site.description and not config.site_description:
             config.site_description = feeds.site.description
         if feeds.site.url and not config.site_url:
@@ -287,3 +294,32 @@ def _with_attributes(html: str, tag: re.Pattern[str], attributes: str) -> str:
     name_end = start + len(found.group().split(None, 1)[0].rstrip(">"))
     rest = _LANG_OR_DIR.sub("", html[name_end:end])
     return html[:name_end] + attributes + rest + html[end:]
+
+
+def _sets_theme_language(mkdocs_yml: str | None) -> bool:
+    """Whether mkdocs.yml names the theme's language itself (then feeds.yaml's does not
+    replace it). Tags such as ``!!python/name:`` are read as nothing."""
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        with open(mkdocs_yml or "mkdocs.yml", encoding="utf-8") as f:
+            raw = yaml.load(f, Loader=_Loader)  # noqa: S506 (a SafeLoader)
+    except (OSError, yaml.YAMLError):
+        return False
+    theme = raw.get("theme") if isinstance(raw, dict) else None
+    return isinstance(theme, dict) and bool(theme.get("language"))
+
+
+def theme_language(tag: str, theme_dirs: list[str]) -> str:
+    """The theme's language for the site's language tag: the tag itself ("pt-BR") or its
+    language ("en-GB" -> "en") where the theme has a translation for it, else English."""
+    tag = language_tag(tag)
+    have = {p.stem for d in theme_dirs for p in Path(d, "partials", "languages").glob("*.html")}
+    for candidate in (tag, tag.split("-")[0]):
+        if candidate in have:
+            return candidate
+    return "en"
