@@ -273,6 +273,7 @@ def test_timeline_is_by_date_with_undated_last_and_ties_by_id() -> None:
     assert [items[i].id for i in timeline(range(4), items)] == ["d", "b", "c", "a"]
 
 
+@settings(deadline=None)  # a first character of a new script loads unidecode's table for it
 @given(st.text(max_size=60), st.text(min_size=1, max_size=30))
 def test_topic_ids_are_file_name_safe(title: str, article_id: str) -> None:
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", topic_id(item(article_id, title)))

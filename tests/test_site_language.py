@@ -12,6 +12,7 @@ import pytest
 from conftest import copy_project
 
 from digest.plugin import theme_language
+from digest.site.labels import CATALOG
 
 
 def built(project: Path) -> str:
@@ -31,10 +32,23 @@ def with_language(project: Path, language: str) -> Path:
 
 @pytest.mark.slow
 def test_the_site_language_sets_the_theme_and_search_language(tmp_path: Path) -> None:
-    html = built(with_language(copy_project(tmp_path), "uk"))
+    project = with_language(copy_project(tmp_path), "uk")
+    html = built(project)
     assert re.search(r'<html lang="uk"', html)
     assert 'placeholder="Пошук"' in html  # the theme's own label, in Ukrainian
     assert 'placeholder="Search"' not in html
+    # the digest's own words on article and topic pages are Ukrainian too
+    site = project / "site"
+    pages = [p.read_text("utf-8") for p in (*sorted((site / "articles").rglob("index.html")),
+                                            *sorted((site / "topics").glob("*/index.html")))]
+    english = {CATALOG[k]["en"] for k in ("in_brief", "the_article", "related_articles",
+                                          "also_reported_by", "summary", "timeline",
+                                          "follow_topic", "original_article")}
+    for text in english:
+        assert not any(f">{text}<" in page for page in pages), text
+    assert any(f">{CATALOG['in_brief']['uk']}<" in page for page in pages)
+    assert any(f">{CATALOG['timeline']['uk']}<" in page for page in pages)
+    assert not any("Topic: <a" in page for page in pages)
 
 
 @pytest.mark.slow

@@ -16,6 +16,7 @@ from digest.config import Config
 from digest.records import Article, Digest, Topic
 from digest.site import markdown as md
 from digest.site.dates import format_day, format_moment, format_month, parse_day
+from digest.site.labels import labels
 from digest.site.language import language_tag
 from digest.site.paths import SitePaths, relative
 from digest.site.tags import Tag, build_tags
@@ -49,6 +50,7 @@ class SiteContext:
     related: dict[str, dict[str, tuple[str, ...]]] = field(init=False)
     source_labels: dict[str, str] = field(init=False)
     language: str = field(init=False)  # the site's language tag
+    labels: dict[str, str] = field(init=False)  # the interface's words in that language
     source_languages: dict[str, str] = field(init=False)  # set on the source in feeds.yaml
     by_day: dict[str, list[Article]] = field(init=False)  # dated articles, newest day first
     window: list[str] = field(init=False)  # the latest ``site.days`` days with articles
@@ -74,6 +76,7 @@ class SiteContext:
                         for a, titles in related.items()}
         self.source_labels = {s.name: s.label for s in self.config.sources}
         self.language = language_tag(site.language) or "en"
+        self.labels = labels(self.language)
         self.source_languages = {s.name: language_tag(s.language) for s in self.config.sources}
         days: dict[str, list[Article]] = defaultdict(list)
         for a in digest.articles:
@@ -84,8 +87,8 @@ class SiteContext:
         self.tags, self._tags_of = build_tags(digest.articles)
 
     def date(self, value: str | None) -> str:
-        """An ISO date in the site's locale."""
-        return format_day(value, self.locale)
+        """An ISO date in the site's locale ("Undated" in the site's language for none)."""
+        return format_day(value, self.locale) if value else self.labels["undated"]
 
     def month(self, month: str) -> str:
         """``YYYY-MM`` as "March 2026" in the site's locale."""
@@ -116,7 +119,7 @@ class SiteContext:
 
     def article_link(self, from_page: str, article: Article) -> str:
         target = relative(from_page, self.paths.article(article.id))
-        return md.link(article.title or "Untitled", target)
+        return md.link(article.title or self.labels["untitled"], target)
 
     def topic_link(self, from_page: str, topic: Topic) -> str:
         return md.link(topic.name, relative(from_page, self.paths.topic(topic.id)))

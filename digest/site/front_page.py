@@ -94,5 +94,5 @@ def render(ctx: SiteContext) -> str:
             latest = max((a.date for a in ctx.topic_articles(topic) if a.date), default=None)
             out.append(f"- {ctx.topic_link(page, topic)} · *{ctx.date(latest)}*")
         out.append("")
-    out.append(feed_links(ctx, page, "", "Follow the digest") + "\n")
+    out.append(feed_links(ctx, page, "", ctx.labels["follow_digest"]) + "\n")
     return "\n".join(out)

@@ -14,6 +14,7 @@ from itertools import groupby
 from digest.records import Topic
 from digest.site import markdown as md
 from digest.site.context import SiteContext, by_date_desc
+from digest.site.labels import CATALOG
 from digest.site.paths import FEED_FILES, relative
 
 PAGE_SIZE = 50  # timeline entries on one topic page
@@ -41,14 +42,16 @@ def feed_links(ctx: SiteContext, from_page: str, folder: str, label: str) -> str
 
 
 def pager(path_of: Callable[[int], str], page_no: int, pages: int,
-          back: str = "← Newer", forward: str = "Older →") -> str:
+          back: str = CATALOG["newer"]["en"], forward: str = CATALOG["older"]["en"],
+          page_of: str = CATALOG["page_of"]["en"]) -> str:
     """Links to the pages before and after page ``page_no`` of ``pages`` (``path_of(n)`` is
-    the n-th page's source path): a topic's timeline, or the topic index."""
+    the n-th page's source path): a topic's timeline, or the topic index. ``page_of`` is
+    the "Page {page} of {pages}" label."""
     here = path_of(page_no)
     links = []
     if page_no > 1:
         links.append(f"[{back}]({relative(here, path_of(page_no - 1))})")
-    links.append(f"Page {page_no} of {pages}")
+    links.append(page_of.format(page=page_no, pages=pages))
     if page_no < pages:
         links.append(f"[{forward}]({relative(here, path_of(page_no + 1))})")
     return " · ".join(links) + "\n"
@@ -57,10 +60,11 @@ def pager(path_of: Callable[[int], str], page_no: int, pages: int,
 def render(ctx: SiteContext, topic: Topic) -> dict[str, str]:
     """Every page of ``topic``, keyed by source path: the first holds the summary and the
     newest PAGE_SIZE articles, later pages older ones."""
+    t = ctx.labels
     articles = by_date_desc(ctx.topic_articles(topic))
     dates = sorted(a.date for a in articles if a.date)
     span = (ctx.date(dates[0]) if dates and dates[0] == dates[-1] else
-            f"{ctx.date(dates[0])} – {ctx.date(dates[-1])}" if dates else "Undated")
+            f"{ctx.date(dates[0])} – {ctx.date(dates[-1])}" if dates else t["undated"])
     chunks = [articles[i:i + PAGE_SIZE] for i in range(0, len(articles), PAGE_SIZE)] or [[]]
     folder = ctx.paths.feed_folder(topic.id)
     pages: dict[str, str] = {}
@@ -74,13 +78,15 @@ def render(ctx: SiteContext, topic: Topic) -> dict[str, str]:
                md.heading(1, topic.name),
                f"*{md.plural(len(articles), 'article')} · {span}*\n"]
         if first:
-            out.append(feed_links(ctx, page, folder, "Follow this topic") + "\n")
+            out.append(feed_links(ctx, page, folder, t["follow_topic"]) + "\n")
             summary = summary_lines(ctx, page, topic)
             if summary:
-                out += [md.heading(2, "Summary"), *summary, ""]
-        out.append(md.heading(2, "Timeline", searched=False))
-        if len(chunks) > 1:
-            out.append(pager(partial(ctx.paths.topic, topic.id), page_no, len(chunks)))
+                out += [md.heading(2, t["summary"]), *summary, ""]
+        out.append(md.heading(2, t["timeline"], searched=False))
+        turn = pager(partial(ctx.paths.topic, topic.id), page_no, len(chunks), t["newer"],
+                     t["older"], t["page_of"]) if len(chunks) > 1 else ""
+        if turn:
+            out.append(turn)
         for date, group in groupby(chunk, key=lambda a: a.date):
             out.append(md.heading(3, ctx.date(date), searched=False))
             for article in group:
@@ -88,10 +94,10 @@ def render(ctx: SiteContext, topic: Topic) -> dict[str, str]:
                 if article.also_in:
                     names = ", ".join(sorted({md.text(ctx.source_label(c.source))
                                               for c in article.also_in}))
-                    out.append(f"  \n  Also reported by {names}")
+                    out.append(f"  \n  {t['also_reported_by']} {names}")
             out.append("")
-        if len(chunks) > 1:
-            out.append(pager(partial(ctx.paths.topic, topic.id), page_no, len(chunks)))
+        if turn:
+            out.append(turn)
         pages[page] = "\n".join(out)
     return pages
 
