@@ -33,6 +33,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from digest.dependencies import describe_import_error
@@ -56,6 +57,7 @@ try:
     from digest.site import NAV_PAGES, render_site
     from digest.site.dates import parse_day
     from digest.site.feeds import FEED_FILES
+    from digest.site.labels import CATALOG, NAV_KEYS, labels
     from digest.site.language import language_tag
     from digest.site.origins import grouped
     from digest.timing import StageTimes
@@ -125,6 +127,16 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         if "attr_list" not in config.markdown_extensions:
             config.markdown_extensions.append("attr_list")
         return config
+
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        """The tabs the sample's mkdocs.yml names in English ("Today", "Topics"...) read in
+        the site's language; a title written otherwise in mkdocs.yml stays as written."""
+        words = labels(language_tag(self._state.feeds.site.language) or "en")
+        translated = {CATALOG[key]["en"]: words[key] for key in NAV_KEYS}
+        for item in nav.items:
+            if item.title in translated:
+                item.title = translated[item.title]
+        return nav
 
     @property
     def _state(self) -> _Run:

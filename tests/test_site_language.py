@@ -49,6 +49,11 @@ def test_the_site_language_sets_the_theme_and_search_language(tmp_path: Path) ->
     assert any(f">{CATALOG['in_brief']['uk']}<" in page for page in pages)
     assert any(f">{CATALOG['timeline']['uk']}<" in page for page in pages)
     assert not any("Topic: <a" in page for page in pages)
+    # ...and on the front page, the tabs among them
+    for key in ("all_topics", "nav_today", "nav_topics", "nav_archive", "nav_sources"):
+        assert f">{CATALOG[key]['en']}<" not in html, key
+        assert CATALOG[key]["uk"] in html, key
+    assert not re.search(r"\b\d+ articles?\b", html)
 
 
 @pytest.mark.slow

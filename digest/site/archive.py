@@ -41,12 +41,12 @@ def render(ctx: SiteContext) -> dict[str, str]:
                 md.heading(1, ctx.month(month)),
                 f"[Archive]({relative(path, ctx.paths.archive_index)})\n"]
         for day in month_days:
-            size = md.plural(len(ctx.by_day[day]), "article")
+            size = ctx.count("articles", len(ctx.by_day[day]))
             body.append(f"- [{ctx.date(day)}]({relative(path, ctx.paths.day(day))}) · *{size}*")
         pages[path] = "\n".join(body) + "\n"
         total = sum(len(ctx.by_day[d]) for d in month_days)
         index.append(f"- [{ctx.month(month)}]({relative(ctx.paths.archive_index, path)})"
-                     f" · *{md.plural(total, 'article')}*")
+                     f" · *{ctx.count('articles', total)}*")
     if not months:
         index.append("No article has a date yet, so there are no days or months to browse.")
     index.append("")

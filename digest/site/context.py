@@ -16,7 +16,7 @@ from digest.config import Config
 from digest.records import Article, Digest, Topic
 from digest.site import markdown as md
 from digest.site.dates import format_day, format_moment, format_month, parse_day
-from digest.site.labels import labels
+from digest.site.labels import counted, labels
 from digest.site.language import language_tag
 from digest.site.paths import SitePaths, relative
 from digest.site.tags import Tag, build_tags
@@ -89,6 +89,11 @@ class SiteContext:
     def date(self, value: str | None) -> str:
         """An ISO date in the site's locale ("Undated" in the site's language for none)."""
         return format_day(value, self.locale) if value else self.labels["undated"]
+
+    def count(self, key: str, n: int) -> str:
+        """``n`` of a counted word (:data:`digest.site.labels.PLURALS`) in the site's
+        language: "3 articles", "5 статей"."""
+        return counted(key, n, self.language)
 
     def month(self, month: str) -> str:
         """``YYYY-MM`` as "March 2026" in the site's locale."""

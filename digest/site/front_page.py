@@ -54,20 +54,22 @@ def render(ctx: SiteContext) -> str:
                            feeds="", search={"exclude": True}, built=ctx.built_label)]
     if not ctx.digest.articles:
         out.append(md.heading(1, site.title))
-        out.append("No articles yet: add sources to `feeds.yaml` and build again.\n")
+        out.append(f"{ctx.labels['no_articles']}\n")
         return "\n".join(out)
+    t = ctx.labels
     if not days:
-        out.append("# The digest\n")
+        out.append(f"# {t['digest']}\n")
     elif len(days) == 1:
-        out.append(f"# The digest for {ctx.date(days[0])}\n")
+        out.append(f"# {t['digest_for'].format(day=ctx.date(days[0]))}\n")
     else:
-        out.append(f"# The digest for {ctx.date(days[-1])} – {ctx.date(days[0])}\n")
+        span = t["digest_for_days"].format(first=ctx.date(days[-1]), last=ctx.date(days[0]))
+        out.append(f"# {span}\n")
     intro = [md.text(site.description)] if site.description else []
-    intro += [f"[All topics]({relative(page, ctx.paths.topics_index)})",
-              f"[archive]({relative(page, ctx.paths.archive_index)})"]
+    intro += [f"[{t['all_topics']}]({relative(page, ctx.paths.topics_index)})",
+              f"[{t['archive_link']}]({relative(page, ctx.paths.archive_index)})"]
     out.append(" · ".join(intro) + "\n")
     if not days:
-        out.append("*No article of this digest gives a date.*\n")
+        out.append(f"*{t['no_dates']}*\n")
     ranked = rank_topics(ctx, days)
     fresh_topics = [t for t, fresh in ranked if fresh]
     window = set(days)
@@ -80,16 +82,16 @@ def render(ctx: SiteContext) -> str:
         out.extend(ctx.article_item(page, a, skip_lines=said, with_date=len(days) > 1)
                    for a in fresh[:PER_TOPIC])
         if len(fresh) > PER_TOPIC:
-            more = md.plural(len(fresh) - PER_TOPIC, "more article")
+            more = ctx.count("more_articles", len(fresh) - PER_TOPIC)
             out.append(f"- [{more}]({relative(page, ctx.paths.topic(topic.id))})")
         out.append("")
     if len(fresh_topics) > MAX_TOPICS:
-        out.append("## More topics\n")
+        out.append(f"## {t['more_topics']}\n")
         out += [f"- {ctx.topic_link(page, t)}" for t in fresh_topics[MAX_TOPICS:]]
         out.append("")
     earlier = [t for t, fresh in ranked if not fresh][:EARLIER_TOPICS]
     if earlier:
-        out.append("## Earlier\n")
+        out.append(f"## {t['earlier']}\n")
         for topic in earlier:
             latest = max((a.date for a in ctx.topic_articles(topic) if a.date), default=None)
             out.append(f"- {ctx.topic_link(page, topic)} · *{ctx.date(latest)}*")

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import string
 
+from babel import Locale
+
 LANGUAGES = ("en", "uk", "de", "fr", "es")
 
 CATALOG: dict[str, dict[str, str]] = {
@@ -67,7 +69,85 @@ CATALOG: dict[str, dict[str, str]] = {
     "page_of": {"en": "Page {page} of {pages}", "uk": "Сторінка {page} з {pages}",
                 "de": "Seite {page} von {pages}", "fr": "Page {page} sur {pages}",
                 "es": "Página {page} de {pages}"},
+    "digest": {"en": "The digest", "uk": "Дайджест", "de": "Der Digest", "fr": "Le digest",
+               "es": "El resumen"},
+    "digest_for": {"en": "The digest for {day}", "uk": "Дайджест за {day}",
+                   "de": "Der Digest vom {day}", "fr": "Le digest du {day}",
+                   "es": "El resumen del {day}"},
+    "digest_for_days": {"en": "The digest for {first} – {last}",
+                        "uk": "Дайджест за {first} – {last}",
+                        "de": "Der Digest vom {first} – {last}",
+                        "fr": "Le digest du {first} au {last}",
+                        "es": "El resumen del {first} al {last}"},
+    "all_topics": {"en": "All topics", "uk": "Усі теми", "de": "Alle Themen",
+                   "fr": "Tous les sujets", "es": "Todos los temas"},
+    "archive_link": {"en": "archive", "uk": "архів", "de": "Archiv", "fr": "archives",
+                     "es": "archivo"},
+    "no_dates": {"en": "No article of this digest gives a date.",
+                 "uk": "Жодна стаття цього дайджесту не має дати.",
+                 "de": "Kein Artikel dieses Digests nennt ein Datum.",
+                 "fr": "Aucun article de ce digest n’indique de date.",
+                 "es": "Ningún artículo de este resumen indica una fecha."},
+    "no_articles": {"en": "No articles yet: add sources to `feeds.yaml` and build again.",
+                    "uk": "Статей ще немає: додайте джерела у `feeds.yaml` і зберіть знову.",
+                    "de": "Noch keine Artikel: Quellen in `feeds.yaml` eintragen und neu "
+                          "bauen.",
+                    "fr": "Pas encore d’articles : ajoutez des sources à `feeds.yaml` et "
+                          "reconstruisez.",
+                    "es": "Aún no hay artículos: añada fuentes en `feeds.yaml` y vuelva a "
+                          "construir."},
+    "more_topics": {"en": "More topics", "uk": "Інші теми", "de": "Weitere Themen",
+                    "fr": "Autres sujets", "es": "Más temas"},
+    "earlier": {"en": "Earlier", "uk": "Раніше", "de": "Früher", "fr": "Plus tôt",
+                "es": "Antes"},
+    "nav_today": {"en": "Today", "uk": "Сьогодні", "de": "Heute", "fr": "Aujourd’hui",
+                  "es": "Hoy"},
+    "nav_topics": {"en": "Topics", "uk": "Теми", "de": "Themen", "fr": "Sujets",
+                   "es": "Temas"},
+    "nav_archive": {"en": "Archive", "uk": "Архів", "de": "Archiv", "fr": "Archives",
+                    "es": "Archivo"},
+    "nav_sources": {"en": "Sources", "uk": "Джерела", "de": "Quellen", "fr": "Sources",
+                    "es": "Fuentes"},
+    "nav_about": {"en": "About", "uk": "Про сайт", "de": "Über", "fr": "À propos",
+                  "es": "Acerca de"},
 }
+
+# Counted words, by the language's plural category (Unicode CLDR, as Babel gives it); a
+# language lists the categories it uses, and "other" always.
+PLURALS: dict[str, dict[str, dict[str, str]]] = {
+    "articles": {
+        "en": {"one": "{n} article", "other": "{n} articles"},
+        "uk": {"one": "{n} стаття", "few": "{n} статті", "many": "{n} статей",
+               "other": "{n} статті"},
+        "de": {"one": "{n} Artikel", "other": "{n} Artikel"},
+        "fr": {"one": "{n} article", "many": "{n} d’articles", "other": "{n} articles"},
+        "es": {"one": "{n} artículo", "many": "{n} de artículos", "other": "{n} artículos"},
+    },
+    "more_articles": {
+        "en": {"one": "{n} more article", "other": "{n} more articles"},
+        "uk": {"one": "ще {n} стаття", "few": "ще {n} статті", "many": "ще {n} статей",
+               "other": "ще {n} статті"},
+        "de": {"one": "{n} weiterer Artikel", "other": "{n} weitere Artikel"},
+        "fr": {"one": "{n} autre article", "many": "{n} d’autres articles",
+               "other": "{n} autres articles"},
+        "es": {"one": "{n} artículo más", "many": "{n} de artículos más",
+               "other": "{n} artículos más"},
+    },
+}
+
+
+def counted(key: str, count: int, language: str) -> str:
+    """``count`` of a counted word of ``PLURALS`` in ``language`` (English where it has none):
+    "1 article", "5 статей"."""
+    code = language.split("-")[0].lower()
+    if code not in PLURALS[key]:
+        code = "en"
+    forms = PLURALS[key][code]
+    return (forms.get(Locale.parse(code).plural_form(count)) or forms["other"]).format(n=count)
+
+
+NAV_KEYS = ("nav_today", "nav_topics", "nav_archive", "nav_sources", "nav_about")
+
 
 def labels(language: str) -> dict[str, str]:
     """Every interface word in ``language`` (a tag: "uk", "de-AT"), English where the catalog

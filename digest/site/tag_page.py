@@ -23,7 +23,7 @@ def render(ctx: SiteContext) -> dict[str, str]:
         articles = by_date_desc([ctx.articles[i] for i in tag.article_ids if i in ctx.articles])
         body = [md.front_matter(title=tag.name, search={"exclude": True}),
                 md.heading(1, tag.name),
-                f"*{md.plural(len(articles), 'article')}* · "
+                f"*{ctx.count('articles', len(articles))}* · "
                 f"[All tags]({relative(path, index_path)})\n"]
         body += [ctx.article_item(path, a, with_date=True) for a in articles[:PAGE_MAX]]
         if len(articles) > PAGE_MAX:
@@ -31,6 +31,6 @@ def render(ctx: SiteContext) -> dict[str, str]:
             body.append(f"\n*{older} in the [archive]({relative(path, ctx.paths.archive_index)})*")
         pages[path] = "\n".join(body) + "\n"
         index.append(f"- {md.link(tag.name, relative(index_path, path))} · "
-                     f"*{md.plural(len(articles), 'article')}*")
+                     f"*{ctx.count('articles', len(articles))}*")
     pages[index_path] = "\n".join(index) + "\n"
     return pages

@@ -76,7 +76,7 @@ def render(ctx: SiteContext, topic: Topic) -> dict[str, str]:
                    description=topic.summary[0].text if topic.summary else None,
                    feeds=folder, search=None if first else {"exclude": True}),
                md.heading(1, topic.name),
-               f"*{md.plural(len(articles), 'article')} · {span}*\n"]
+               f"*{ctx.count('articles', len(articles))} · {span}*\n"]
         if first:
             out.append(feed_links(ctx, page, folder, t["follow_topic"]) + "\n")
             summary = summary_lines(ctx, page, topic)
@@ -121,7 +121,7 @@ def render_index(ctx: SiteContext) -> dict[str, str]:
             latest = max((a.date for a in articles if a.date), default=None)
             when = f"latest {ctx.date(latest)}" if latest else "undated"
             out.append(f"- {ctx.topic_link(page, topic)} · "
-                       f"*{md.plural(len(articles), 'article')}, {when}*")
+                       f"*{ctx.count('articles', len(articles))}, {when}*")
         out += ["", nav]
         pages[page] = "\n".join(out).rstrip("\n") + "\n"
     return pages
