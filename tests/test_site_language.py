@@ -54,6 +54,12 @@ def test_the_site_language_sets_the_theme_and_search_language(tmp_path: Path) ->
         assert f">{CATALOG[key]['en']}<" not in html, key
         assert CATALOG[key]["uk"] in html, key
     assert not re.search(r"\b\d+ articles?\b", html)
+    # ...and on the archive, tag and topic indexes
+    for index, key in (("archive", "nav_archive"), ("tags", "tags_title"),
+                       ("topics", "nav_topics")):
+        text = (site / index / "index.html").read_text("utf-8")
+        assert f">{CATALOG[key]['uk']}</h1>" in text, index
+        assert not re.search(r"\b\d+ articles?\b|\blatest \d", text), index
 
 
 @pytest.mark.slow

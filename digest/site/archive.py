@@ -34,12 +34,14 @@ def render(ctx: SiteContext) -> dict[str, str]:
                 md.heading(1, ctx.date(day)), " · ".join(nav) + "\n"]
         body += [ctx.article_item(path, a) for a in by_date_desc(ctx.by_day[day])]
         pages[path] = "\n".join(body) + "\n"
-    index = [md.front_matter(title="Archive", search=NOT_SEARCHED), "# Archive\n"]
+    t = ctx.labels
+    index = [md.front_matter(title=t["nav_archive"], search=NOT_SEARCHED),
+             f"# {t['nav_archive']}\n"]
     for month, month_days in months.items():
         path = ctx.paths.month(month)
         body = [md.front_matter(title=ctx.month(month), search=NOT_SEARCHED),
                 md.heading(1, ctx.month(month)),
-                f"[Archive]({relative(path, ctx.paths.archive_index)})\n"]
+                f"[{t['nav_archive']}]({relative(path, ctx.paths.archive_index)})\n"]
         for day in month_days:
             size = ctx.count("articles", len(ctx.by_day[day]))
             body.append(f"- [{ctx.date(day)}]({relative(path, ctx.paths.day(day))}) · *{size}*")
@@ -48,14 +50,14 @@ def render(ctx: SiteContext) -> dict[str, str]:
         index.append(f"- [{ctx.month(month)}]({relative(ctx.paths.archive_index, path)})"
                      f" · *{ctx.count('articles', total)}*")
     if not months:
-        index.append("No article has a date yet, so there are no days or months to browse.")
+        index.append(t["no_dated_articles"])
     index.append("")
     if ctx.tags:
         tags = relative(ctx.paths.archive_index, ctx.paths.tags_index)
-        index.append(f"Browse by tag: [all tags]({tags})\n")
+        index.append(f"{t['browse_by_tag']}: [{t['all_tags']}]({tags})\n")
     undated = [a for a in ctx.digest.articles if not (a.date and a.date[:10] in ctx.by_day)]
     if undated:
-        index.append("## Undated\n")
+        index.append(f"## {t['undated']}\n")
         index += [ctx.article_item(ctx.paths.archive_index, a) for a in by_date_desc(undated)]
     pages[ctx.paths.archive_index] = "\n".join(index) + "\n"
     return pages

@@ -110,6 +110,43 @@ CATALOG: dict[str, dict[str, str]] = {
                     "es": "Fuentes"},
     "nav_about": {"en": "About", "uk": "Про сайт", "de": "Über", "fr": "À propos",
                   "es": "Acerca de"},
+    "no_dated_articles": {"en": "No article has a date yet, so there are no days or months "
+                                "to browse.",
+                          "uk": "Жодна стаття ще не має дати, тож днів і місяців для "
+                                "перегляду немає.",
+                          "de": "Noch kein Artikel hat ein Datum, daher gibt es keine Tage "
+                                "oder Monate zum Blättern.",
+                          "fr": "Aucun article n’a encore de date : pas de jours ni de mois "
+                                "à parcourir.",
+                          "es": "Ningún artículo tiene fecha todavía, así que no hay días ni "
+                                "meses que recorrer."},
+    "browse_by_tag": {"en": "Browse by tag", "uk": "Перегляд за мітками",
+                      "de": "Nach Schlagwort blättern", "fr": "Parcourir par mot-clé",
+                      "es": "Explorar por etiqueta"},
+    "all_tags": {"en": "all tags", "uk": "усі мітки", "de": "alle Schlagwörter",
+                 "fr": "tous les mots-clés", "es": "todas las etiquetas"},
+    "tags_title": {"en": "Tags", "uk": "Мітки", "de": "Schlagwörter", "fr": "Mots-clés",
+                   "es": "Etiquetas"},
+    "tags_intro": {"en": "Names and places that several articles share.",
+                   "uk": "Імена й місця, спільні для кількох статей.",
+                   "de": "Namen und Orte, die mehrere Artikel teilen.",
+                   "fr": "Noms et lieux que partagent plusieurs articles.",
+                   "es": "Nombres y lugares que comparten varios artículos."},
+    "in_the_archive": {"en": "{older} in the {archive}", "uk": "{older} в {archive}",
+                       "de": "{older} im {archive}", "fr": "{older} dans les {archive}",
+                       "es": "{older} en el {archive}"},
+    "topics_page": {"en": "Topics ({page})", "uk": "Теми ({page})", "de": "Themen ({page})",
+                    "fr": "Sujets ({page})", "es": "Temas ({page})"},
+    "bigger_topics": {"en": "← Bigger topics", "uk": "← Більші теми",
+                      "de": "← Größere Themen", "fr": "← Sujets plus larges",
+                      "es": "← Temas más amplios"},
+    "smaller_topics": {"en": "Smaller topics →", "uk": "Менші теми →",
+                       "de": "Kleinere Themen →", "fr": "Sujets plus restreints →",
+                       "es": "Temas más pequeños →"},
+    "latest_on": {"en": "latest {day}", "uk": "останнє {day}", "de": "zuletzt {day}",
+                  "fr": "dernier le {day}", "es": "último el {day}"},
+    "undated_lower": {"en": "undated", "uk": "без дати", "de": "ohne Datum",
+                      "fr": "sans date", "es": "sin fecha"},
 }
 
 # Counted words, by the language's plural category (Unicode CLDR, as Babel gives it); a
@@ -122,6 +159,16 @@ PLURALS: dict[str, dict[str, dict[str, str]]] = {
         "de": {"one": "{n} Artikel", "other": "{n} Artikel"},
         "fr": {"one": "{n} article", "many": "{n} d’articles", "other": "{n} articles"},
         "es": {"one": "{n} artículo", "many": "{n} de artículos", "other": "{n} artículos"},
+    },
+    "older_articles": {
+        "en": {"one": "{n} older article", "other": "{n} older articles"},
+        "uk": {"one": "ще {n} давніша стаття", "few": "ще {n} давніші статті",
+               "many": "ще {n} давніших статей", "other": "ще {n} давніші статті"},
+        "de": {"one": "{n} älterer Artikel", "other": "{n} ältere Artikel"},
+        "fr": {"one": "{n} article plus ancien", "many": "{n} d’articles plus anciens",
+               "other": "{n} articles plus anciens"},
+        "es": {"one": "{n} artículo anterior", "many": "{n} de artículos anteriores",
+               "other": "{n} artículos anteriores"},
     },
     "more_articles": {
         "en": {"one": "{n} more article", "other": "{n} more articles"},

@@ -15,8 +15,9 @@ def render(ctx: SiteContext) -> dict[str, str]:
     if not ctx.tags:
         return {}
     index_path = ctx.paths.tags_index
-    index = [md.front_matter(title="Tags", search={"exclude": True}), "# Tags\n",
-             "Names and places that several articles share.\n"]
+    t = ctx.labels
+    index = [md.front_matter(title=t["tags_title"], search={"exclude": True}),
+             f"# {t['tags_title']}\n", f"{t['tags_intro']}\n"]
     pages: dict[str, str] = {}
     for tag in ctx.tags:
         path = ctx.paths.tag(tag.slug)
@@ -24,11 +25,12 @@ def render(ctx: SiteContext) -> dict[str, str]:
         body = [md.front_matter(title=tag.name, search={"exclude": True}),
                 md.heading(1, tag.name),
                 f"*{ctx.count('articles', len(articles))}* · "
-                f"[All tags]({relative(path, index_path)})\n"]
+                f"[{t['all_tags']}]({relative(path, index_path)})\n"]
         body += [ctx.article_item(path, a, with_date=True) for a in articles[:PAGE_MAX]]
         if len(articles) > PAGE_MAX:
-            older = md.plural(len(articles) - PAGE_MAX, "older article")
-            body.append(f"\n*{older} in the [archive]({relative(path, ctx.paths.archive_index)})*")
+            older = ctx.count("older_articles", len(articles) - PAGE_MAX)
+            archive = f"[{t['archive_link']}]({relative(path, ctx.paths.archive_index)})"
+            body.append(f"\n*{t['in_the_archive'].format(older=older, archive=archive)}*")
         pages[path] = "\n".join(body) + "\n"
         index.append(f"- {md.link(tag.name, relative(index_path, path))} · "
                      f"*{ctx.count('articles', len(articles))}*")

@@ -105,21 +105,23 @@ def render(ctx: SiteContext, topic: Topic) -> dict[str, str]:
 def render_index(ctx: SiteContext) -> dict[str, str]:
     """Every topic, biggest first, with its size and latest date (not searched), on pages of
     ``INDEX_PAGE_SIZE``: the first is the Topics tab, the others follow it."""
+    t = ctx.labels
     ranked = sorted(ctx.digest.topics, key=lambda t: (-len(t.article_ids), t.name, t.id))
     chunks = [ranked[i:i + INDEX_PAGE_SIZE]
               for i in range(0, len(ranked), INDEX_PAGE_SIZE)] or [[]]
     pages: dict[str, str] = {}
     for page_no, chunk in enumerate(chunks, start=1):
         page = ctx.paths.topics_page(page_no)
-        title = "Topics" if page_no == 1 else f"Topics ({page_no})"
+        title = t["nav_topics"] if page_no == 1 else t["topics_page"].format(page=page_no)
         out = [md.front_matter(title=title, search={"exclude": True}), f"# {title}\n"]
-        nav = pager(ctx.paths.topics_page, page_no, len(chunks), "← Bigger topics",
-                    "Smaller topics →") if len(chunks) > 1 else ""
+        nav = pager(ctx.paths.topics_page, page_no, len(chunks), t["bigger_topics"],
+                    t["smaller_topics"], t["page_of"]) if len(chunks) > 1 else ""
         out.append(nav)
         for topic in chunk:
             articles = ctx.topic_articles(topic)
             latest = max((a.date for a in articles if a.date), default=None)
-            when = f"latest {ctx.date(latest)}" if latest else "undated"
+            when = (t["latest_on"].format(day=ctx.date(latest)) if latest
+                    else t["undated_lower"])
             out.append(f"- {ctx.topic_link(page, topic)} · "
                        f"*{ctx.count('articles', len(articles))}, {when}*")
         out += ["", nav]
