@@ -98,6 +98,11 @@ def test_front_page_shows_the_days_window() -> None:
     two = render_site(digest_of(arts), config(locale="en_GB", days=2), "/").pages["index.md"]
     assert "# The digest for 4 March 2026" in one and "day 3]" in one and "day 2]" not in one
     assert "# The digest for 3 March 2026 – 4 March 2026" in two and "day 2]" in two
+    # the day before the window is one click away; with every day shown, there is none
+    assert "The day before: [← 3 March 2026](archive/2026-03-03.md)" in one
+    assert "The day before: [← 1 March 2026](archive/2026-03-01.md)" in two
+    three = render_site(digest_of(arts), config(locale="en_GB", days=3), "/").pages["index.md"]
+    assert "The day before" not in three
 
 
 def test_article_pages_search_only_title_and_summary() -> None:

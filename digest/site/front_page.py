@@ -67,6 +67,10 @@ def render(ctx: SiteContext) -> str:
     intro = [md.text(site.description)] if site.description else []
     intro += [f"[{t['all_topics']}]({relative(page, ctx.paths.topics_index)})",
               f"[{t['archive_link']}]({relative(page, ctx.paths.archive_index)})"]
+    before = list(ctx.by_day)[len(days)] if days and len(ctx.by_day) > len(days) else None
+    if before:  # yesterday (the latest day before the window) is one click away
+        link = f"[← {ctx.date(before)}]({relative(page, ctx.paths.day(before))})"
+        intro.append(t["previous_day"].format(day=link))
     out.append(" · ".join(intro) + "\n")
     if not days:
         out.append(f"*{t['no_dates']}*\n")

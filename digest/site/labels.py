@@ -147,6 +147,9 @@ CATALOG: dict[str, dict[str, str]] = {
                   "fr": "dernier le {day}", "es": "último el {day}"},
     "undated_lower": {"en": "undated", "uk": "без дати", "de": "ohne Datum",
                       "fr": "sans date", "es": "sin fecha"},
+    "previous_day": {"en": "The day before: {day}", "uk": "Попередній день: {day}",
+                     "de": "Der Tag davor: {day}", "fr": "La veille : {day}",
+                     "es": "El día anterior: {day}"},
 }
 
 # Counted words, by the language's plural category (Unicode CLDR, as Babel gives it); a
