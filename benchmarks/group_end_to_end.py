@@ -103,7 +103,8 @@ def build(jobs: int = 2, leave_out: str = "") -> tuple[Digest, dict[str, str]]:
 
 
 def _eval_clusters() -> Any:
-    sys.path.insert(0, str(SCORER.parent))
+    if str(SCORER.parent) not in sys.path:
+        sys.path.insert(0, str(SCORER.parent))
     import eval_clusters
 
     return eval_clusters

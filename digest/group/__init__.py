@@ -146,9 +146,10 @@ def group_articles(items: Sequence[GroupItem],
     ``name`` reads as a headline (:func:`~digest.group.naming.topic_name`: a
     member's title, else the most central lead, without ``publishers``' names
     or what :func:`~digest.group.naming.naming_rules` learns is furniture).
-    Topics come largest first, ties by id. Deterministic: the same items give the same topics in any
-    order. ``features`` are the items' :func:`item_features` (aligned with
-    ``items``), computed if not given; the topics are the same either way.
+    Topics come largest first, ties by id. Deterministic: the same items give
+    the same topics in any order. ``features`` are the items'
+    :func:`item_features` (aligned with ``items``), computed if not given; the
+    topics are the same either way.
     A topic's ``links`` are its articles' related titles that resolved to
     other articles (:mod:`digest.group.links`), sorted: the site links them.
     """

@@ -147,28 +147,43 @@ def _sparse(entries: Entries, height: int, width: int) -> sp.csr_matrix:
 def link_strengths(n: int, links: Sequence[Link], trust: Callable[[int], float] | None = None,
                    agree: Callable[[int, int], bool] | None = None,
                    ) -> tuple[dict[tuple[int, int], float], dict[tuple[int, int], float]]:
-    """Direct-link and co-citation strength of article pairs (keys are (i, j), i < j).
+    """Direct-link and co-citation strength of article pairs (keys are (i, j), i < j):
+    :func:`direct_strengths` and :func:`cocitations`. Given ``agree``, pairs whose
+    articles do not corroborate each other get neither."""
+    cocited = cocitations(links)
+    if agree is not None:
+        cocited = {pair: w for pair, w in cocited.items() if agree(*pair)}
+    return direct_strengths(links, trust, agree), cocited
 
-    Direct: the best ``confidence x popularity_weight(in-degree of target) x
-    trust(source)`` over links between the two, in either direction.
-    Co-citation: the sum over pages both name (resolved or not) of
-    ``popularity_weight(citers)``; pages named by more than ``MAX_CITERS``
-    articles give nothing, which bounds the pairs produced. Given ``agree``,
-    pairs whose articles do not corroborate each other get neither.
-    """
+
+def direct_strengths(links: Sequence[Link], trust: Callable[[int], float] | None = None,
+                     agree: Callable[[int, int], bool] | None = None,
+                     ) -> dict[tuple[int, int], float]:
+    """The best ``confidence x popularity_weight(in-degree of target) x trust(source)`` over
+    the links between two articles, in either direction (keys (i, j), i < j); given
+    ``agree``, only pairs whose articles corroborate each other."""
     indegree: Counter[int] = Counter(t for link in links for t in link.targets)
     direct: dict[tuple[int, int], float] = {}
-    citers: dict[object, set[int]] = defaultdict(set)
     for link in links:
         for t in link.targets:
             pair = (min(link.source, t), max(link.source, t))
-            citers[("id", t)].add(link.source)
             if agree is not None and not agree(*pair):
                 continue
             strength = link.confidence * popularity_weight(indegree[t])
             if trust is not None:
                 strength *= trust(link.source)
             direct[pair] = max(direct.get(pair, 0.0), strength)
+    return direct
+
+
+def cocitations(links: Sequence[Link]) -> dict[tuple[int, int], float]:
+    """The sum, for two articles, over pages both name (resolved or not) of
+    ``popularity_weight(citers)`` (keys (i, j), i < j); pages named by more than
+    ``MAX_CITERS`` articles give nothing, which bounds the pairs produced."""
+    citers: dict[object, set[int]] = defaultdict(set)
+    for link in links:
+        for t in link.targets:
+            citers[("id", t)].add(link.source)
         if not link.targets:
             citers[("key", link.key)].add(link.source)
     cocited: dict[tuple[int, int], float] = defaultdict(float)
@@ -179,9 +194,8 @@ def link_strengths(n: int, links: Sequence[Link], trust: Callable[[int], float] 
         w = popularity_weight(len(group))
         for a_pos, a in enumerate(group):
             for b in group[a_pos + 1 :]:
-                if agree is None or agree(a, b):
-                    cocited[(a, b)] += w
-    return direct, dict(cocited)
+                cocited[(a, b)] += w
+    return dict(cocited)
 
 
 @dataclass(frozen=True)
@@ -238,7 +252,8 @@ def pair_table(items: Sequence[GroupItem], links: Sequence[Link],
 
     terms = rows([f.term_arrays() for f in feats]) if n else None
     links = without_house_entries(items, links)
-    direct, cocited = link_strengths(n, links)
+    # every linked or co-citing pair is a candidate; its strength counts once its words agree
+    direct, cocited = direct_strengths(links), cocitations(links)
     keys = [_pair_keys(n, direct), _pair_keys(n, cocited)]
     if n >= 2 and terms is not None:
         search = terms if search_max_df is None else without_common_terms(terms, search_max_df)
@@ -265,7 +280,8 @@ def pair_table(items: Sequence[GroupItem], links: Sequence[Link],
         return (i * n + j if i < j else j * n + i) in agreeing
 
     trust = source_trust(items, links, agree)
-    direct, cocited = link_strengths(n, links, lambda i: trust[items[i].source], agree)
+    direct = direct_strengths(links, lambda i: trust[items[i].source], agree)
+    cocited = {pair: w for pair, w in cocited.items() if agree(*pair)}
     days = np.array([day_number(item.date) for item in items], dtype=np.float64)
     return PairTable(left, right, text, name, np.abs(days[left] - days[right]),
                      _lookup(direct, unique, n), _lookup(cocited, unique, n),

@@ -30,6 +30,10 @@ from digest.text import STOP_WORDS, normalize_title, paragraphs
 LEAD_WORDS = 40  # words of the body kept as the article's "lead" key: longer than any lead title
 MAX_AMBIGUOUS = 4  # a title matching more articles than this names no one page: unresolved
 MIN_PREFIX_WORDS = 4  # a truncation shorter than this is too ambiguous to resolve by prefix
+# words of a later paragraph it is matched by against titles and leads: as specific as a
+# headline, and the per-article features the cache keeps stay small (a 40-word key for
+# every paragraph more than doubled them)
+QUOTE_KEY_WORDS = 12
 PREFIX_CONFIDENCE = 0.95  # a word-aligned truncation of >= MIN_PREFIX_WORDS words
 FUZZY_CUTOFF = 82.0  # rapidfuzz score (0-100) from which a fuzzy match is accepted
 FUZZY_BLOCK_WORDS = 3  # rarest words of a title used to look up fuzzy candidates
@@ -68,11 +72,12 @@ def title_keys(title: str, text: str) -> tuple[str, str]:
 
 
 def quote_keys(text: str) -> tuple[tuple[int, str], ...]:
-    """(paragraph number, :func:`title_keys` lead key) of each paragraph after the first
-    with at least ``MIN_PREFIX_WORDS`` words: what a quoted headline or lead is found by."""
+    """(paragraph number, its first ``QUOTE_KEY_WORDS`` normalised words) of each paragraph
+    after the first with at least ``MIN_PREFIX_WORDS`` words: what a quoted headline or
+    lead is found by (the key, or a title or lead the key begins)."""
     found = []
     for number, paragraph in enumerate(paragraphs(text)[1:], start=1):
-        key = _lead_key(paragraph)
+        key = " ".join(_lead_key(paragraph).split()[:QUOTE_KEY_WORDS])
         if key.count(" ") + 1 >= MIN_PREFIX_WORDS:
             found.append((number, key))
     return tuple(found)
@@ -215,10 +220,11 @@ class Quote:
 
 def quoted_pages(items: Sequence[GroupItem], quotes: Sequence[Sequence[tuple[int, str]]],
                  index: TitleIndex) -> list[Quote]:
-    """The paragraphs (after the first) of each item that are another item's headline, or
-    its lead or the start of it, word for word once normalised: ``quotes`` are the items'
-    :func:`quote_keys`. A paragraph naming more than ``MAX_AMBIGUOUS`` items (a line
-    many pages open with) is a quote of no one page, and is not reported."""
+    """The paragraphs (after the first) of each item whose first words (their
+    :func:`quote_keys`, given as ``quotes``) are another item's headline, or the start of
+    its headline or lead, word for word once normalised. A paragraph naming more than
+    ``MAX_AMBIGUOUS`` items (a line many pages open with) is a quote of no one page, and is
+    not reported."""
     found: list[Quote] = []
     for source, keys in enumerate(quotes):
         for number, key in keys:

@@ -9,7 +9,9 @@ that each keeps the entry's ``{placeholders}``.
 
 from __future__ import annotations
 
+import functools
 import string
+from collections.abc import Callable
 
 from babel import Locale
 
@@ -193,7 +195,14 @@ def counted(key: str, count: int, language: str) -> str:
     if code not in PLURALS[key]:
         code = "en"
     forms = PLURALS[key][code]
-    return (forms.get(Locale.parse(code).plural_form(count)) or forms["other"]).format(n=count)
+    return (forms.get(_plural_rule(code)(count)) or forms["other"]).format(n=count)
+
+
+@functools.cache
+def _plural_rule(code: str) -> Callable[[int], str]:
+    """The language's CLDR plural rule (a number -> "one", "few", "many"...): parsed once, as
+    a site counts thousands of lists."""
+    return Locale.parse(code).plural_form
 
 
 NAV_KEYS = ("nav_today", "nav_topics", "nav_archive", "nav_sources", "nav_about")
