@@ -146,6 +146,12 @@ class SiteSettings:
     days: int = setting(1, check=_IN_RANGE, shape=_RANGE,
                         help="the front page shows topics with articles from this many latest"
                              " days")
+    images: bool = setting(
+        False, help="show the picture a feed gives an item (`media:thumbnail`, an image"
+                    " enclosure, JSON Feed `image`; a page's `og:image`): downloaded at build"
+                    " time within the `fetch:` limits (at most 2 MB, PNG, JPEG, GIF or WebP"
+                    " only) and published with the site, never linked from the publisher;"
+                    " needs the `cache`, beside which the pictures are kept")
 
 
 @dataclass(frozen=True)

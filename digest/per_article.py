@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from digest.clean import clean_text
 from digest.clean.template import without_template
 from digest.dedupe import fingerprint
-from digest.fields import from_fields, language_of
+from digest.fields import from_fields, image_of, language_of
 from digest.headline import with_title_from_text
 from digest.records import Article, Cleaned, RawDocument
 from digest.summarize import summarize
@@ -54,6 +54,8 @@ def clean_document(doc: RawDocument, furniture: frozenset[str] = frozenset()) ->
         language = language_of(doc.fields)
         if language:
             cleaned = replace(cleaned, language=language)
+        if image_of(doc.fields):  # a fetched page's og:image
+            cleaned = replace(cleaned, image=image_of(doc.fields))
     else:
         cleaned, _ = without_template(from_fields(doc.fields), furniture)
     return with_title_from_text(cleaned)

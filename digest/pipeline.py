@@ -9,6 +9,10 @@ earlier work asks a :class:`~digest.cache.Store` for it, keyed by its inputs: th
 cache file, or :class:`~digest.cache.NoCache`, which computes everything. The
 digest is the same either way.
 
+With ``site.images`` on, each canonical article's picture is downloaded last
+(:mod:`digest.fetch.images`) and the digest maps article ids to the pictures the
+site publishes (:attr:`~digest.records.Digest.pictures`).
+
 The date check runs after the cached per-article step, on its results: it is
 cheap and pure, and its reference moves daily, so keying cached articles by it
 would make every article miss every day.
@@ -38,6 +42,7 @@ from digest.clean.template import (
 from digest.clean.titles import PREFIX_MARK, SUFFIX_MARK
 from digest.config import Config
 from digest.dedupe import FINGERPRINT_KEY, Candidate, Fingerprint, copy_adds, find_duplicates
+from digest.fetch.images import article_pictures
 from digest.fields import from_fields
 from digest.group import ItemFeatures, group_articles, item_features
 from digest.per_article import Processed, Progress, map_documents
@@ -47,6 +52,7 @@ from digest.records import (
     Copy,
     Digest,
     GroupItem,
+    Picture,
     RawDocument,
     Skipped,
     Topic,
@@ -114,13 +120,18 @@ def build_digest(config: Config, *, jobs: int | None = None, executor: Executor 
                                    " everything was processed again"))
     finally:
         store.close()
+    pictures: dict[str, Picture] = {}
+    if config.site.images:  # each article's picture, downloaded (a stage only when asked for)
+        with times.timed("pictures"):
+            pictures, picture_notices = article_pictures(config, kept)
+        notices.extend(picture_notices)
     log.info("%d documents: %d articles, %d duplicates merged, %d topics, %d skipped",
              len(docs), len(kept), len(duplicates), len(topics), len(skipped))
     # no dated article: the newest input's modification or fetch time, never the clock
     built = build_stamp((a.date for a in (*kept, *duplicates)),
                         newest_input=lambda: newest_input(config))
     return Digest(tuple(kept), tuple(topics), tuple(duplicates), tuple(skipped), tuple(notices),
-                  built)
+                  built, pictures)
 
 
 # --- per source and per article ------------------------------------------------------------
@@ -251,7 +262,9 @@ def checked_articles(docs: Sequence[RawDocument], results: Sequence[Processed], 
 def merge_duplicates(articles: Sequence[Article], fingerprints: Mapping[str, bytes]
                      ) -> tuple[list[Article], list[Article]]:
     """Canonical articles (with their ``also_in`` copies) and the duplicates, in input order.
-    Articles without a fingerprint (headlines only) are nobody's copy."""
+    Articles without a fingerprint (headlines only) are nobody's copy. A canonical article
+    without a picture of its own takes that of its first copy (by source priority) that has
+    one."""
     candidates = [Candidate(id=a.id, fingerprint=Fingerprint.from_bytes(fingerprints[a.id]),
                             date=a.date, priority=a.priority, source=a.source, title=a.title)
                   for a in articles if a.id in fingerprints]
@@ -266,9 +279,12 @@ def merge_duplicates(articles: Sequence[Article], fingerprints: Mapping[str, byt
         if a.id in canonical_of:
             duplicates.append(replace(a, duplicate_of=canonical_of[a.id]))
             continue
+        ordered = sorted(copies.get(a.id, ()), key=lambda c: c.id)
         also = tuple(Copy(c.id, c.source, c.title, c.date, c.url, copy_adds(a.body, c.body))
-                     for c in sorted(copies.get(a.id, ()), key=lambda c: c.id))
-        kept.append(replace(a, also_in=also))
+                     for c in ordered)
+        image = a.image or next(
+            (c.image for c in sorted(ordered, key=lambda c: c.priority) if c.image), "")
+        kept.append(replace(a, also_in=also, cleaned=replace(a.cleaned, image=image)))
     return kept, duplicates
 
 

@@ -35,6 +35,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from digest.dependencies import describe_import_error
 
@@ -42,6 +43,7 @@ from digest.dependencies import describe_import_error
 try:
     from digest.build_run import BuildRequest, BuildResult
     from digest.config import FEEDS_ENV, Config, ConfigError, load_config
+    from digest.fetch.images import picture_files
     from digest.fetch.opml import opml_document
     from digest.incremental import (
         copy_pages,
@@ -53,11 +55,11 @@ try:
     )
     from digest.lock import LOCK_WAIT, LockTimeout, holding
     from digest.pipeline import build_digest
-    from digest.records import BuildSummary
+    from digest.records import BuildSummary, Digest
     from digest.site import NAV_PAGES, render_site
     from digest.site.dates import parse_day
     from digest.site.feeds import FEED_FILES
-    from digest.site.labels import CATALOG, NAV_KEYS, labels
+    from digest.site.labels import CATALOG, NAV_KEYS, THEME_KEYS, labels
     from digest.site.language import language_tag
     from digest.site.origins import grouped
     from digest.timing import StageTimes
@@ -99,6 +101,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     request: BuildRequest | None = None  # set once by a caller before the build; None: defaults
     result: BuildResult | None = None  # set when a build has finished
     _run: _Run | None = None
+    _lit: Page | None = None  # the tab lit for the page being written (on_page_context)
 
     @event_priority(100)  # before the search plugin reads the theme's language
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -119,24 +122,40 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             if language_tag(feeds.site.language).split("-")[0] != language.split("-")[0]:
                 log.info("site.language %r: the theme has no translation for it; its labels "
                          "stay in English", feeds.site.language)
+        translate_palette(config.theme.get("palette"), feeds.site.language)
         if feeds.site.description and not config.site_description:
             config.site_description = feeds.site.description
         if feeds.site.url and not config.site_url:
             config.site_url = feeds.site.url
         # generated pages keep whole sections out of search with { data-search-exclude }
-        if "attr_list" not in config.markdown_extensions:
-            config.markdown_extensions.append("attr_list")
+        # and the front page's story units are HTML elements with Markdown inside
+        for extension in ("attr_list", "md_in_html"):
+            if extension not in config.markdown_extensions:
+                config.markdown_extensions.append(extension)
         return config
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         """The tabs the sample's mkdocs.yml names in English ("Today", "Topics"...) read in
         the site's language; a title written otherwise in mkdocs.yml stays as written."""
-        words = labels(language_tag(self._state.feeds.site.language) or "en")
+        words = _labels_for(self._state.feeds.site.language)
         translated = {CATALOG[key]["en"]: words[key] for key in NAV_KEYS}
         for item in nav.items:
             if item.title in translated:
                 item.title = translated[item.title]
         return nav
+
+    def on_page_context(self, context: TemplateContext, page: Page, config: MkDocsConfig,
+                        nav: Navigation) -> TemplateContext:
+        """Light the tab a generated page belongs to (topics under Topics; articles, days,
+        months and tags under Archive): such pages are not in the navigation, which would
+        leave every tab dark. The tab is put out again once the page is written."""
+        home = tab_of(page.file.src_uri)
+        if home:
+            tab = next((p for p in nav.pages if p.file.src_uri == home), None)
+            if tab is not None and not tab.active:
+                tab.active = True
+                self._lit = tab
+        return context
 
     @property
     def _state(self) -> _Run:
@@ -186,8 +205,18 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             if files.get_file_from_path(path) is None:
                 self._add(files, File.generated(config, path, content=content),
                           page_key(content, "file"), reuse=True)
+        self._add_pictures(files, config, digest)
         run.mkdocs_start = time.perf_counter()
         return files
+
+    def _add_pictures(self, files: Files, config: MkDocsConfig, digest: Digest) -> None:
+        """The pictures the digest shows (``site.images``), copied into the site from where
+        the build keeps them (``images/<hash>.<ext>``); a name is its content's hash, so it
+        is its own key."""
+        for path, kept in picture_files(self._state.feeds, digest.pictures.values()).items():
+            if files.get_file_from_path(path) is None:
+                self._add(files, File.generated(config, path, abs_src_path=str(kept)),
+                          page_key(path, "picture"), reuse=True)
 
     def _add(self, files: Files, file: File, key: str, *, reuse: bool) -> None:
         """Add a generated page or file, keyed in this build's page keys; when ``reuse``
@@ -206,9 +235,11 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         """What the theme's footer shows: the build date, the sources, the feeds."""
         site = self._state.feeds.site
         labels = [s.label for s in self._state.feeds.sources]
+        words = _labels_for(site.language)
         named = ", ".join(labels[:FOOTER_SOURCES])
         if len(labels) > FOOTER_SOURCES:
-            named += f" and {len(labels) - FOOTER_SOURCES} more"
+            named = words["footer_more_sources"].format(sources=named,
+                                                        n=len(labels) - FOOTER_SOURCES)
         sources = files.get_file_from_path("sources.md")
         # no build time here: it is in the front matter of the pages that show it
         config.extra["digest"] = {
@@ -216,6 +247,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             "sources_url": sources.url if sources else "",
             "feeds": [{"name": name, "file": file} for name, file in FEED_FILES.items()],
             "locale": (site.locale or site.language).replace("-", "_"),
+            "words": {key: words[key] for key in ("footer_built", "footer_news",
+                                                  "footer_follow", "footer_made_with")},
         }
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
@@ -233,6 +266,9 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         """Mark a page whose front matter names its language (an article's: the feed's, the
         source's or the site's) with it: ``lang`` and ``dir`` on ``<html>``, ``dir`` on
         ``<body>`` (where the theme sets the layout's direction)."""
+        if self._lit is not None:
+            self._lit.active = False
+            self._lit = None
         lang = language_tag(page.meta.get("lang"))
         direction = page.meta.get("dir")
         if not lang or direction not in ("ltr", "rtl"):
@@ -306,6 +342,34 @@ def _with_attributes(html: str, tag: re.Pattern[str], attributes: str) -> str:
     name_end = start + len(found.group().split(None, 1)[0].rstrip(">"))
     rest = _LANG_OR_DIR.sub("", html[name_end:end])
     return html[:name_end] + attributes + rest + html[end:]
+
+
+def _labels_for(language: str) -> dict[str, str]:
+    """The interface words of the site's language (``site.language``, any spelling)."""
+    return labels(language_tag(language) or "en")
+
+
+def translate_palette(palette: object, language: str) -> None:
+    """The palette toggles the sample's mkdocs.yml names in English ("Dark mode") read in the
+    site's language; a name written otherwise stays as written."""
+    words = _labels_for(language)
+    translated = {CATALOG[key]["en"]: words[key] for key in THEME_KEYS}
+    schemes = palette if isinstance(palette, list) else [palette]
+    for scheme in schemes:
+        toggle = scheme.get("toggle") if isinstance(scheme, dict) else None
+        if isinstance(toggle, dict) and toggle.get("name") in translated:
+            toggle["name"] = translated[toggle["name"]]
+
+
+# the tab (its page) each kind of generated page outside the navigation is shown under
+TABS = (("topics/", "topics/index.md"), ("articles/", "archive/index.md"),
+        ("archive/", "archive/index.md"), ("tags/", "archive/index.md"))
+
+
+def tab_of(src_uri: str) -> str | None:
+    """The navigation page whose tab a generated page belongs to; None for any other."""
+    return next((tab for prefix, tab in TABS if src_uri.startswith(prefix)
+                 and src_uri != tab), None)
 
 
 def _sets_theme_language(mkdocs_yml: str | None) -> bool:

@@ -53,6 +53,7 @@ class Cleaned:
     popular: tuple[str, ...] = ()  # Most Read / Trending / Editor's picks titles
     language: str = ""  # as the feed, page or record gave it ("ur", "en-GB"); "" if none
     title_from_text: bool = False  # the source gave no title: made from the text (headline.py)
+    image: str = ""  # the picture the feed or page names (an http(s) URL); never shown as is
 
     @property
     def text(self) -> str:
@@ -166,6 +167,10 @@ class Article:
         return self.cleaned.title_from_text
 
     @property
+    def image(self) -> str:
+        return self.cleaned.image
+
+    @property
     def text(self) -> str:
         """The body as one text, paragraphs separated by blank lines."""
         return self.cleaned.text
@@ -213,6 +218,16 @@ class Skipped:
 
 
 @dataclass(frozen=True)
+class Picture:
+    """An article's picture as the site publishes it: downloaded at build time, never
+    linked from its publisher (:mod:`digest.fetch.images`)."""
+
+    path: str  # relative to the site root: "images/<16 hex digits>.<png|jpg|gif|webp>"
+    width: int  # pixels, as the image is shown (a JPEG's EXIF rotation applied)
+    height: int
+
+
+@dataclass(frozen=True)
 class Digest:
     """Everything the site is made from."""
 
@@ -222,6 +237,8 @@ class Digest:
     skipped: tuple[Skipped, ...] = ()
     notices: tuple[Skipped, ...] = ()  # inputs kept with a caveat (e.g. an implausible date)
     built: str = ""  # ISO timestamp of the build
+    # canonical article id -> its picture (``site.images``; empty when off)
+    pictures: Mapping[str, Picture] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)

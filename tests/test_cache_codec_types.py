@@ -57,7 +57,8 @@ def real_records() -> dict[str, Any]:
     cleaned = Cleaned(title="Harbour crane back", standfirst="After three years.",
                       date="2026-03-02", byline="A. Writer", body=CRANE, subheads=("Repairs",),
                       subhead_index=(1,), captions=("The crane.",), related=("Ferry late",),
-                      popular=("Library",), language="en-GB", title_from_text=False)
+                      popular=("Library",), language="en-GB", title_from_text=False,
+                      image="https://quay.example/crane.jpg")
     copy = Copy("other/1", "other", "Crane back", None, "https://other.example/1",
                 ("A third paragraph.",))
     article = Article("quay/1", "quay", "quay.xml", cleaned, url="https://quay.example/1",
@@ -130,6 +131,7 @@ def wrong_rows() -> dict[str, tuple[Any, str]]:
         "Cleaned.date an int": (crafted(r["Cleaned"], date=20260302), "Cleaned.date"),
         "Cleaned.title_from_text an int": (crafted(r["Cleaned"], title_from_text=1),
                                            "Cleaned.title_from_text"),
+        "Cleaned.image a list": (crafted(r["Cleaned"], image=["https://x"]), "Cleaned.image"),
         "Copy.adds with None": (crafted(r["Copy"], adds=("x", None)), "Copy.adds"),
         "Copy.date a list": (crafted(r["Copy"], date=["2026-03-02"]), "Copy.date"),
         "TopicSentence.text None": (crafted(r["TopicSentence"], text=None), "TopicSentence.text"),

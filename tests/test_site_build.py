@@ -48,9 +48,12 @@ def test_related_links_resolve_to_internal_pages(sample_site: Path) -> None:
 
 
 def test_each_article_page_has_summary_text_and_source(sample_site: Path) -> None:
+    """An article page shows its text once: "In brief" and "The article" both, or, where the
+    summary is the article's opening, neither (the opening is the summary)."""
     for page in pages(sample_site, "articles"):
         html = page.read_text("utf-8")
-        assert 'id="in-brief"' in html and 'id="the-article"' in html, page
+        assert ('id="in-brief"' in html) == ('id="the-article"' in html), page
+        assert html.count("<p>") >= 1 and 'class="md-content"' in html, page
         assert "<script>alert" not in html
 
 

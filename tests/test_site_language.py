@@ -46,7 +46,7 @@ def test_the_site_language_sets_the_theme_and_search_language(tmp_path: Path) ->
                                           "follow_topic", "original_article")}
     for text in english:
         assert not any(f">{text}<" in page for page in pages), text
-    assert any(f">{CATALOG['in_brief']['uk']}<" in page for page in pages)
+    assert any(f">{CATALOG['summary']['uk']}<" in page for page in pages)
     assert any(f">{CATALOG['timeline']['uk']}<" in page for page in pages)
     assert not any("Topic: <a" in page for page in pages)
     # ...and on the front page, the tabs among them

@@ -193,8 +193,10 @@ def test_every_page_kind_renders_a_digest_without_dates() -> None:
     digest = Digest(articles, (Topic("t", "Harbour notes", tuple(a.id for a in articles)),),
                     built=MTIME_ISO)
     site = render_site(digest, undated_config(), "https://t.example/")
-    front = site.pages["index.md"]
-    assert all(f"Harbour note {i}" in front for i in range(3)) and "Harbour notes" in front
+    front = site.pages["index.md"]  # one story: its lead, and its three articles one click away
+    assert front.count('<article class="digest-story"') == 1 and "Harbour note" in front
+    assert "[1 source](topics/t.md)" in front
+    assert all(f"Harbour note {i}" in site.pages["topics/t.md"] for i in range(3))
     assert "Undated" in site.pages["archive/index.md"]
     feed = json.loads(site.files["feed.json"])
     assert [i["date_published"] for i in feed["items"]] == [MTIME_ISO] * 3

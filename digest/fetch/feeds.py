@@ -108,6 +108,7 @@ class FeedItem:
     body: tuple[str, ...] = ()  # paragraphs of the feed's content (or summary)
     related: tuple[str, ...] = ()  # titles (or URLs) of the entry's rel="related" links
     language: str = ""
+    image: str = ""  # the picture the feed gives the entry (an http(s) URL), if any
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,8 @@ def parse_feed(data: bytes, base_url: str = "", strict: bool = True,
         raise FeedError(f"not well-formed XML: {_one_line(problem)}")
     info = parsed.feed
     language = str(info.get("language") or "")
-    items = distinct_keys(_xml_item(e, language) for e in parsed.entries)
+    base = base_url or home  # feedparser resolves links, not media:thumbnail URLs
+    items = distinct_keys(_xml_item(e, language, base) for e in parsed.entries)
     return Feed(_text(info.get("title_detail") or info.get("title")),
                 str(info.get("link") or ""), language, items, tuple(repairs.items()), guessed)
 
@@ -447,11 +449,13 @@ def parse_json_feed(data: bytes, base_url: str = "") -> Feed:
         url = _absolute(given, base) or given
         title = _str(entry.get("title"))
         date = _iso(_str(entry.get("date_published")) or _str(entry.get("date_modified")))
+        image = next((found for found in (_absolute(_str(entry.get(k)), base)
+                                           for k in ("image", "banner_image")) if found), "")
         items.append(FeedItem(
             key=_str(entry.get("id")) or url or _content_key(title, date, body), title=title,
             url=url,
             date=date, byline=byline, body=tuple(body),
-            language=_str(entry.get("language")) or language))
+            language=_str(entry.get("language")) or language, image=image))
     return Feed(_str(doc.get("title")), home, language, distinct_keys(items))
 
 
@@ -513,7 +517,7 @@ def text_paragraphs(text: str) -> list[str]:
 
 # --- helpers ---------------------------------------------------------------------------
 
-def _xml_item(entry: Mapping[str, Any], feed_language: str) -> FeedItem:
+def _xml_item(entry: Mapping[str, Any], feed_language: str, base: str = "") -> FeedItem:
     contents = [c for c in entry.get("content") or [] if c.get("value")]
     detail = max(contents, key=lambda c: len(c["value"])) if contents else (
         entry.get("summary_detail") or {"value": entry.get("summary", ""), "type": "text/html"})
@@ -528,7 +532,26 @@ def _xml_item(entry: Mapping[str, Any], feed_language: str) -> FeedItem:
     key = str(entry.get("id") or url or _content_key(title, date, body))
     language = str((entry.get("title_detail") or {}).get("language") or feed_language or "")
     return FeedItem(key=key, title=title, url=url, date=date, byline=str(entry.get("author") or ""),
-                    body=tuple(body), related=related, language=language)
+                    body=tuple(body), related=related, language=language,
+                    image=entry_image(entry, base))
+
+
+def entry_image(entry: Mapping[str, Any], base: str = "") -> str:
+    """The picture an RSS or Atom entry gives, as an absolute http(s) URL ("" if none): its
+    first ``media:thumbnail``, else its first ``media:content`` that is an image (``medium``
+    or ``type`` says so), else its first enclosure of an image type (RSS ``<enclosure>``,
+    Atom ``rel="enclosure"``). What the URL leads to is judged when it is downloaded."""
+    def listed(key: str) -> list[Mapping[str, Any]]:
+        value = entry.get(key)
+        return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
+
+    candidates = [str(t.get("url") or "") for t in listed("media_thumbnail")]
+    candidates += [str(c.get("url") or "") for c in listed("media_content")
+                   if str(c.get("medium") or "").lower() == "image"
+                   or str(c.get("type") or "").lower().startswith("image/")]
+    candidates += [str(e.get("href") or "") for e in listed("enclosures")
+                   if str(e.get("type") or "").lower().startswith("image/")]
+    return next((url for url in (_absolute(c.strip(), base) for c in candidates) if url), "")
 
 
 def _title_detail(entry: Mapping[str, Any]) -> Mapping[str, Any] | str:

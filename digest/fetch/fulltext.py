@@ -16,11 +16,13 @@ from __future__ import annotations
 import codecs
 import re
 import threading
+import urllib.parse
 from dataclasses import dataclass
 from functools import cache
 from types import ModuleType
 
 from digest.dependencies import describe_import_error
+from digest.urls import web_url
 from digest.validtext import LINE_ENDS, valid_text
 
 # how feeds end a cut-off item: an ellipsis, or a link to the rest
@@ -39,6 +41,7 @@ class Extracted:
     byline: str = ""
     language: str = ""
     repairs: tuple[tuple[str, int], ...] = ()  # what making the page valid text changed
+    image: str = ""  # the page's own picture (``og:image``), an absolute http(s) URL; or ""
 
     def as_scraped_text(self) -> str:
         """The page in the scraped-file shape the cleaner reads: ``date YYYY-MM-DD Title``."""
@@ -112,7 +115,20 @@ def extract_article(html: bytes | str, url: str | None = None,
     return Extracted(paragraphs, title=title,
                      date=date[:10] if date else None, byline=getattr(doc, "author", None) or "",
                      language=getattr(doc, "language", None) or "",
-                     repairs=tuple(repairs.items()))
+                     repairs=tuple(repairs.items()), image=_page_image(doc, url))
+
+
+def _page_image(doc: object, url: str | None) -> str:
+    """The picture trafilatura found in the page's metadata (``og:image``), resolved against
+    the page's URL; "" unless that is an http(s) URL."""
+    found = getattr(doc, "image", None)
+    if not isinstance(found, str) or not found.strip():
+        return ""
+    try:
+        resolved = urllib.parse.urljoin(url or "", found.strip())
+    except ValueError:
+        return ""
+    return web_url(resolved) or ""
 
 
 def _decode_html(data: bytes) -> str:

@@ -261,7 +261,7 @@ class Fetcher:
             raise FeedError("no article text found in the page")
         key = path.stem if path else item_id(base_url or origin)
         fields = {"title": page.title, "date": page.date, "byline": page.byline,
-                  "language": source.language or page.language}
+                  "language": source.language or page.language, "image": page.image}
         if base_url:
             fields["url"] = base_url
         # the cleaner reads the extracted text, in the scraped-file shape it knows
@@ -315,7 +315,8 @@ def _item_document(source: SourceSettings, item: FeedItem, origin: str,
     fields: dict[str, Any] = {"title": item.title, "body": list(item.body), "date": item.date,
                               "url": web_url(item.url) or None, "byline": item.byline,
                               "related": list(item.related),
-                              "language": source.language or item.language or feed_language}
+                              "language": source.language or item.language or feed_language,
+                              "image": item.image}
     return made_valid(RawDocument(f"{source.name}/{item_id(item.key)}", source.name,
                                   web_url(item.url) or f"{origin}#{item.key}", fields=fields,
                                   priority=source.priority))

@@ -1,18 +1,26 @@
-"""Date archives: an index of months, a page per month (its days) and a page per day.
+"""Date archives: an index of months by year, a page per month (its days) and a page per day.
 
-Month pages list days, not articles, so no archive page grows with the
-whole corpus; none of them is searched (the articles themselves are).
+A day's page holds that day's stories as the front page shows them, every one
+of them, the weightiest first, :data:`DAY_PAGE_SIZE` a page. Month pages list
+days, not articles, so no archive page grows with the whole corpus; none of
+them is searched (the articles themselves are).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import partial
 
+from digest.records import Topic
 from digest.site import markdown as md
 from digest.site.context import SiteContext, by_date_desc
+from digest.site.front_page import story_units
 from digest.site.paths import relative
+from digest.site.stories import stories
+from digest.site.topic_page import pager
 
 NOT_SEARCHED = {"exclude": True}
+DAY_PAGE_SIZE = 60  # stories on one page of a day
 
 
 def render(ctx: SiteContext) -> dict[str, str]:
@@ -20,6 +28,10 @@ def render(ctx: SiteContext) -> dict[str, str]:
     pages: dict[str, str] = {}
     months: dict[str, list[str]] = defaultdict(list)
     days = list(ctx.by_day)
+    day_topics: dict[str, list[Topic]] = defaultdict(list)  # each day's topics, in digest order
+    for topic in ctx.digest.topics:
+        for day in dict.fromkeys((a.date or "")[:10] for a in ctx.topic_articles(topic)):
+            day_topics[day].append(topic)
     for i, day in enumerate(days):
         months[day[:7]].append(day)
         path = ctx.paths.day(day)
@@ -30,14 +42,30 @@ def render(ctx: SiteContext) -> dict[str, str]:
         if i > 0:
             newer = days[i - 1]
             nav.append(f"[{ctx.date(newer)} →]({relative(path, ctx.paths.day(newer))})")
-        body = [md.front_matter(title=ctx.date(day), search=NOT_SEARCHED),
-                md.heading(1, ctx.date(day)), " · ".join(nav) + "\n"]
-        body += [ctx.article_item(path, a) for a in by_date_desc(ctx.by_day[day])]
-        pages[path] = "\n".join(body) + "\n"
+        ranked = stories(ctx, [day], day_topics.get(day, []))
+        chunks = [ranked[k:k + DAY_PAGE_SIZE] for k in range(0, len(ranked), DAY_PAGE_SIZE)]
+        for page_no, chunk in enumerate(chunks, start=1):
+            here = ctx.paths.day(day, page_no)
+            links = nav if page_no == 1 else [
+                f"[{ctx.date(day)}]({relative(here, path)})"]
+            turn = pager(partial(ctx.paths.day, day), page_no, len(chunks),
+                         ctx.labels["newer"], ctx.labels["older"],
+                         ctx.labels["page_of"]) if len(chunks) > 1 else ""
+            title = ctx.date(day) if page_no == 1 else f"{ctx.date(day)} ({page_no})"
+            body = [md.front_matter(title=title, search=NOT_SEARCHED,
+                                    hide=["navigation", "toc"]),
+                    md.heading(1, ctx.date(day)),
+                    f"*{ctx.count('articles', len(ctx.by_day[day]))}* · "
+                    + " · ".join(links) + "\n", turn, story_units(ctx, here, chunk), turn]
+            pages[here] = "\n".join(body) + "\n"
     t = ctx.labels
     index = [md.front_matter(title=t["nav_archive"], search=NOT_SEARCHED),
              f"# {t['nav_archive']}\n"]
+    year = ""
     for month, month_days in months.items():
+        if month[:4] != year:  # a year's months on one line under the year
+            year = month[:4]
+            index.append(f"\n## {year}\n")
         path = ctx.paths.month(month)
         body = [md.front_matter(title=ctx.month(month), search=NOT_SEARCHED),
                 md.heading(1, ctx.month(month)),
@@ -47,8 +75,8 @@ def render(ctx: SiteContext) -> dict[str, str]:
             body.append(f"- [{ctx.date(day)}]({relative(path, ctx.paths.day(day))}) · *{size}*")
         pages[path] = "\n".join(body) + "\n"
         total = sum(len(ctx.by_day[d]) for d in month_days)
-        index.append(f"- [{ctx.month(month)}]({relative(ctx.paths.archive_index, path)})"
-                     f" · *{ctx.count('articles', total)}*")
+        link = f"[{ctx.month(month)}]({relative(ctx.paths.archive_index, path)})"
+        index.append(f"- {link} · *{ctx.count('articles', total)}*")
     if not months:
         index.append(t["no_dated_articles"])
     index.append("")

@@ -16,6 +16,7 @@ from digest.config import Config
 from digest.records import Article, Digest, Topic
 from digest.site import markdown as md
 from digest.site.dates import format_day, format_moment, format_month, parse_day
+from digest.site.gist import restates
 from digest.site.labels import counted, labels
 from digest.site.language import language_tag
 from digest.site.paths import SitePaths, relative
@@ -84,7 +85,8 @@ class SiteContext:
                 days[a.date[:10]].append(a)
         self.by_day = dict(sorted(days.items(), reverse=True))
         self.window = list(self.by_day)[:max(1, site.days)]
-        self.tags, self._tags_of = build_tags(digest.articles)
+        self.tags, self._tags_of = build_tags(digest.articles,
+                                              [site.title, *self.source_labels.values()])
 
     def date(self, value: str | None) -> str:
         """An ISO date in the site's locale ("Undated" in the site's language for none)."""
@@ -140,7 +142,8 @@ class SiteContext:
         meta = md.text(self.source_label(article.source))
         if with_date:
             meta = f"{self.date(article.date)} · {meta}"
-        line = self.one_line(article)
-        line = md.text(line) if line and line not in skip_lines else ""
+        line = self.one_line(article)  # left out where it only repeats the title
+        line = (md.text(line) if line and line not in skip_lines
+                and not restates(line, article.title) else "")
         return f"- {self.article_link(from_page, article)} · *{meta}*" + (
             f"  \n  {line}" if line else "")

@@ -21,6 +21,7 @@ from digest.records import Article, Topic
 from digest.site.article_page import brief_markdown
 from digest.site.context import SiteContext, by_date_desc
 from digest.site.dates import parse_day
+from digest.site.labels import CATALOG
 from digest.site.paths import FEED_FILES, url_of
 from digest.urls import web_url
 
@@ -36,8 +37,9 @@ def xml_safe(value: str) -> str:
     return _NOT_XML.sub("", value)
 
 
-def entry_html(article: Article) -> str:
-    """The entry content: the article page's standfirst and summary Markdown as HTML.
+def entry_html(article: Article, in_brief: str = CATALOG["in_brief"]["en"]) -> str:
+    """The entry content: the article page's standfirst and summary Markdown as HTML, the
+    summary headed ``in_brief`` (in the site's language).
 
     Written directly (markdown-it costs a millisecond an article, which thousands of
     feed entries make seconds); ``tests/test_site_pages.py`` holds it equal, for any
@@ -45,10 +47,10 @@ def entry_html(article: Article) -> str:
     """
     standfirst = _html_text(article.standfirst) if article.standfirst else ""
     if article.standfirst and not standfirst:  # only spaces: not a plain paragraph
-        return xml_safe(_MD.render(brief_markdown(article)))
+        return xml_safe(_MD.render(brief_markdown(article, in_brief)))
     out = [f"<p><em>{standfirst}</em></p>\n"] if standfirst else []
     if article.summary:
-        out.append("<h2>In brief</h2>\n<ul>\n")
+        out.append(f"<h2>{_html_text(in_brief)}</h2>\n<ul>\n")
         out.extend(f"<li>{_html_text(s)}</li>\n" for s in article.summary)
         out.append("</ul>\n")
     return xml_safe("".join(out))
@@ -78,7 +80,7 @@ class FeedWriter:
 
     def html(self, article: Article) -> str:
         if article.id not in self._html:
-            self._html[article.id] = entry_html(article)
+            self._html[article.id] = entry_html(article, self.ctx.labels["in_brief"])
         return self._html[article.id]
 
     def url(self, path: str) -> str:

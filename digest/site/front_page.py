@@ -1,62 +1,84 @@
-"""The front page: the latest days' digest, topic by topic, light at any archive size.
+"""The front page: what happened on the latest days, as a column of compact story units.
 
-A digest no article of which gives a date is still a digest: its front page lists
-every topic with its articles, the biggest first.
+Each story (:mod:`digest.site.stories`) is one unit: the headline of its
+newest development (and its picture, with ``site.images``), one sentence of news,
+how many sources carry it (naming them, linking its topic page: the full coverage)
+and its date. The page holds
+the :data:`MAX_STORIES` weightiest; the rest of the day's stories are on the
+day's archive page, one click away, and so is the day before. Units are
+HTML elements with Markdown inside (``md_in_html``), so the stylesheet can set
+them as a grid while every text still goes through :func:`digest.site.markdown.text`.
+
+A digest no article of which gives a date is still a digest: its front page
+lists its stories, the weightiest first.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
-
-from digest.records import Topic
 from digest.site import markdown as md
-from digest.site.context import SiteContext, by_date_desc
+from digest.site.context import SiteContext
+from digest.site.language import direction
 from digest.site.paths import relative
-from digest.site.topic_page import feed_links, summary_lines
+from digest.site.pictures import article_picture
+from digest.site.stories import Story, stories
+from digest.site.topic_page import feed_links
 
-MAX_TOPICS = 25  # topics in full on the front page; the rest are one line under "More"
-PER_TOPIC = 6  # fresh articles listed under each topic; the topic page has the rest
-EARLIER_TOPICS = 10  # topics from before the window listed under "Earlier"
-
-
-def rank_topics(ctx: SiteContext, days: list[str]) -> list[tuple[Topic, int]]:
-    """Topics with the number of their articles dated in ``days`` (every article when
-    ``days`` is empty: no article is dated): most such articles first, then the biggest,
-    then the freshest, then by name (a total, stable order)."""
-    window = set(days)
-    ranked = []
-    for topic in ctx.digest.topics:
-        articles = ctx.topic_articles(topic)
-        fresh = sum(1 for a in articles if _in(a.date, window))
-        latest = max((a.date or "" for a in articles), default="")
-        ranked.append((topic, fresh, len(articles), latest))
-    ranked.sort(key=lambda r: (-r[1], -r[2], _desc(r[3]), r[0].name, r[0].id))
-    return [(t, fresh) for t, fresh, _, _ in ranked]
+MAX_STORIES = 30  # story units on the front page; the rest are on the day's page
+NAMED_SOURCES = 3  # sources named in a unit; more are counted ("+ 2")
+EARLIER_TOPICS = 5  # topics from before the shown days, one line each
 
 
-def _in(date: str | None, window: Collection[str]) -> bool:
-    """Whether an article of ``date`` is in the window of days; with no days (no article
-    is dated) every article is."""
-    return date in window if window else True
+def story_unit(ctx: SiteContext, page: str, story: Story, heading: int = 2) -> str:
+    """One story as an ``<article>`` unit (see the module docstring) linking from ``page``."""
+    lead = story.lead
+    lang = ctx.language_of(lead)
+    marks = f' lang="{lang}" dir="{direction(lang)}"' if lang != ctx.language else ""
+    names = [md.text(s) for s in story.sources[:NAMED_SOURCES]]
+    if len(story.sources) > NAMED_SOURCES:
+        names.append(f"+{len(story.sources) - NAMED_SOURCES}")
+    count = md.text(ctx.count("sources", len(story.sources)))
+    if len(story.topic.article_ids) > 1:  # its topic page has the full coverage
+        target = relative(page, ctx.paths.topic(story.topic.id))
+        count = f"[{count}]({target}){{ .digest-story__sources }}"
+    else:
+        count = f'<span class="digest-story__sources">{count}</span>'
+    meta = [f"{count}: {', '.join(names)}"]
+    if story.latest:
+        day = story.latest[:10]
+        meta.append(f'<time datetime="{day}">{md.text(ctx.date(day))}</time>')
+    out = [f'<article class="digest-story" markdown{marks}>']
+    picture = article_picture(ctx.digest.pictures, lead.id, page)  # "" unless site.images
+    if picture:  # beside the headline, which says what it shows: no text of its own
+        out.append(f'<figure class="digest-story__picture">{picture}</figure>')
+    out.append(f'<h{heading} class="digest-story__headline" markdown="span">'
+               f"{ctx.article_link(page, lead)}</h{heading}>")
+    if story.gist:
+        out.append(f'<p class="digest-story__gist" markdown="span">{md.text(story.gist)}</p>')
+    out.append(f'<p class="digest-story__meta" markdown="span">{" · ".join(meta)}</p>')
+    out.append("</article>")
+    return "\n".join(out)
 
 
-def _desc(date: str) -> tuple[int, ...]:
-    return tuple(-ord(ch) for ch in date)
+def story_units(ctx: SiteContext, page: str, ranked: list[Story], heading: int = 2) -> str:
+    """Units of ``ranked`` stories in one grid."""
+    units = "\n\n".join(story_unit(ctx, page, s, heading) for s in ranked)
+    return f'<div class="digest-stories" markdown>\n\n{units}\n\n</div>\n'
 
 
 def render(ctx: SiteContext) -> str:
     page = ctx.paths.front
     site = ctx.config.site
     days = ctx.window
+    t = ctx.labels
     # the footer shows the build time only on pages that change with every build,
     # so that unchanged article pages can be reused as they are (digest.incremental)
     out = [md.front_matter(title=site.title, description=site.description or None,
-                           feeds="", search={"exclude": True}, built=ctx.built_label)]
+                           feeds="", search={"exclude": True}, built=ctx.built_label,
+                           hide=["navigation", "toc"])]
     if not ctx.digest.articles:
         out.append(md.heading(1, site.title))
-        out.append(f"{ctx.labels['no_articles']}\n")
+        out.append(f"{t['no_articles']}\n")
         return "\n".join(out)
-    t = ctx.labels
     if not days:
         out.append(f"# {t['digest']}\n")
     elif len(days) == 1:
@@ -64,41 +86,38 @@ def render(ctx: SiteContext) -> str:
     else:
         span = t["digest_for_days"].format(first=ctx.date(days[-1]), last=ctx.date(days[0]))
         out.append(f"# {span}\n")
-    intro = [md.text(site.description)] if site.description else []
-    intro += [f"[{t['all_topics']}]({relative(page, ctx.paths.topics_index)})",
-              f"[{t['archive_link']}]({relative(page, ctx.paths.archive_index)})"]
-    before = list(ctx.by_day)[len(days)] if days and len(ctx.by_day) > len(days) else None
-    if before:  # yesterday (the latest day before the window) is one click away
-        link = f"[← {ctx.date(before)}]({relative(page, ctx.paths.day(before))})"
-        intro.append(t["previous_day"].format(day=link))
-    out.append(" · ".join(intro) + "\n")
+    if site.description:
+        out.append(f"{md.text(site.description)}\n{{ .digest-lede }}\n")
     if not days:
         out.append(f"*{t['no_dates']}*\n")
-    ranked = rank_topics(ctx, days)
-    fresh_topics = [t for t, fresh in ranked if fresh]
-    window = set(days)
-    for topic in fresh_topics[:MAX_TOPICS]:
-        out.append(f"## {ctx.topic_link(page, topic)}\n")
-        out.extend(summary_lines(ctx, page, topic))
-        out.append("")
-        said = {s.text for s in topic.summary}
-        fresh = [a for a in by_date_desc(ctx.topic_articles(topic)) if _in(a.date, window)]
-        out.extend(ctx.article_item(page, a, skip_lines=said, with_date=len(days) > 1)
-                   for a in fresh[:PER_TOPIC])
-        if len(fresh) > PER_TOPIC:
-            more = ctx.count("more_articles", len(fresh) - PER_TOPIC)
-            out.append(f"- [{more}]({relative(page, ctx.paths.topic(topic.id))})")
-        out.append("")
-    if len(fresh_topics) > MAX_TOPICS:
-        out.append(f"## {t['more_topics']}\n")
-        out += [f"- {ctx.topic_link(page, t)}" for t in fresh_topics[MAX_TOPICS:]]
-        out.append("")
-    earlier = [t for t, fresh in ranked if not fresh][:EARLIER_TOPICS]
-    if earlier:
+    ranked = stories(ctx, days)
+    out.append(story_units(ctx, page, ranked[:MAX_STORIES]))
+    links = []
+    if days and len(ranked) > MAX_STORIES:  # the rest of the newest day, one click away
+        rest = ctx.count("all_stories", len(ranked) if len(days) == 1 else
+                         len(stories(ctx, days[:1])))
+        links.append(f"[{rest}]({relative(page, ctx.paths.day(days[0]))}){{ .digest-more }}")
+    before = list(ctx.by_day)[len(days)] if days and len(ctx.by_day) > len(days) else None
+    if before:  # the day before the shown days is one click away
+        link = f"[← {ctx.date(before)}]({relative(page, ctx.paths.day(before))})"
+        links.append(t["previous_day"].format(day=link))
+    links += [f"[{t['all_topics']}]({relative(page, ctx.paths.topics_index)})",
+              f"[{t['archive_link']}]({relative(page, ctx.paths.archive_index)})"]
+    out.append(" · ".join(links) + "\n")
+    shown = {s.topic.id for s in ranked}
+    latest = {tp.id: max((a.date or "" for a in ctx.topic_articles(tp)), default="")
+              for tp in ctx.digest.topics if tp.id not in shown}
+    earlier = sorted((tp for tp in ctx.digest.topics if tp.id in latest),
+                     key=lambda tp: (_desc(latest[tp.id]), -len(tp.article_ids), tp.name, tp.id))
+    if earlier and days:
         out.append(f"## {t['earlier']}\n")
-        for topic in earlier:
-            latest = max((a.date for a in ctx.topic_articles(topic) if a.date), default=None)
-            out.append(f"- {ctx.topic_link(page, topic)} · *{ctx.date(latest)}*")
+        for topic in earlier[:EARLIER_TOPICS]:
+            when = ctx.date(latest[topic.id][:10] or None)
+            out.append(f"- {ctx.topic_link(page, topic)} · *{when}*")
         out.append("")
-    out.append(feed_links(ctx, page, "", ctx.labels["follow_digest"]) + "\n")
+    out.append(feed_links(ctx, page, "", t["follow_digest"]) + "\n")
     return "\n".join(out)
+
+
+def _desc(date: str | None) -> tuple[int, ...]:
+    return tuple(-ord(ch) for ch in date or "")

@@ -94,11 +94,6 @@ def heading(level: int, value: str, searched: bool = True) -> str:
     return f"{'#' * level} {text(value)}{'' if searched else NOT_SEARCHED}\n"
 
 
-def plural(count: int, noun: str) -> str:
-    """"1 article", "2 articles"."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
 def plain(value: str) -> str:
     """Text for places the theme prints without escaping (page titles, meta tags).
 

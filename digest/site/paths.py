@@ -103,8 +103,9 @@ class SitePaths:
         return f"archive/{month}.md"
 
     @staticmethod
-    def day(date: str) -> str:
-        return f"archive/{date}.md"
+    def day(date: str, page: int = 1) -> str:
+        """The day's page, or its ``page``-th page of less covered stories."""
+        return f"archive/{date}.md" if page == 1 else f"archive/{date}/page-{page}.md"
 
 
 def url_of(page: str) -> str:

@@ -25,29 +25,30 @@ LISTED = 200  # inputs listed under a reason on the page (build-report.json list
 def summary(ctx: SiteContext) -> str:
     """One line: articles, duplicates merged, topics, inputs skipped."""
     d = ctx.digest
-    return (f"{md.plural(len(d.articles), 'article')} published,"
-            f" {md.plural(len(d.duplicates), 'duplicate')} merged,"
-            f" {md.plural(len(d.topics), 'topic')},"
-            f" {md.plural(len(d.skipped), 'input')} skipped,"
-            f" {len(d.notices)} kept with a note.")
+    return ", ".join(ctx.count(key, len(items)) for key, items in (
+        ("published", d.articles), ("merged", d.duplicates), ("topics", d.topics),
+        ("skipped", d.skipped), ("noted", d.notices))) + "."
 
 
 def render(ctx: SiteContext) -> str:
     d = ctx.digest
-    built = ctx.built_label or "Unknown"
+    t = ctx.labels
+    built = ctx.built_label or t["unknown"]
     made = (*d.articles, *d.duplicates)
-    out = [md.front_matter(title="Build report", search={"exclude": True},
+    out = [md.front_matter(title=t["build_report"], search={"exclude": True},
                            built=ctx.built_label),
-           "# Build report\n", f"Built {md.text(built)}: {summary(ctx)}\n",
-           "## Skipped inputs\n"]
-    out += listed(grouped(d.skipped, ctx.config.sources, made)) or ["Nothing was skipped.", ""]
+           md.heading(1, t["build_report"]),
+           t["built_at"].format(when=md.text(built), summary=md.text(summary(ctx))) + "\n",
+           md.heading(2, t["skipped_inputs"])]
+    out += listed(ctx, grouped(d.skipped, ctx.config.sources, made)) or [
+        md.text(t["nothing_skipped"]), ""]
     if d.notices:
-        out.append("## Kept with a note\n")
-        out += listed(grouped(d.notices, ctx.config.sources, made))
+        out.append(md.heading(2, t["kept_with_note"]))
+        out += listed(ctx, grouped(d.notices, ctx.config.sources, made))
     return "\n".join(out)
 
 
-def listed(groups: Sequence[Group], limit: int = LISTED) -> list[str]:
+def listed(ctx: SiteContext, groups: Sequence[Group], limit: int = LISTED) -> list[str]:
     """Markdown lines: a heading per source with its count, under it one line per reason
     with how many inputs gave it, then those inputs (up to ``limit`` per reason; all of them
     are in ``build-report.json``)."""
@@ -59,11 +60,12 @@ def listed(groups: Sequence[Group], limit: int = LISTED) -> list[str]:
             if len(group.origins) == 1:
                 out.append(f"- {_code(group.origins[0])}: {md.text(group.reason)}")
                 continue
-            out.append(f"- {md.text(group.reason)}: {len(group.origins):,} inputs")
+            out.append(f"- {md.text(group.reason)}: {ctx.count('inputs', len(group.origins))}")
             out.extend(f"    - {_code(o)}" for o in group.origins[:limit])
             if len(group.origins) > limit:
-                out.append(f"    - and {len(group.origins) - limit:,} more, listed in"
-                           " `build-report.json`")
+                more = ctx.labels["more_listed"].format(n=len(group.origins) - limit,
+                                                        file="`build-report.json`")
+                out.append(f"    - {more}")
         out.append("")
     return out
 

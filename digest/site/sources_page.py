@@ -20,9 +20,12 @@ def render(ctx: SiteContext) -> str:
     for a in (*digest.articles, *digest.duplicates):
         if a.date and a.date > latest.get(a.source, ""):
             latest[a.source] = a.date
-    out = [md.front_matter(title="Sources", search={"exclude": True}, built=ctx.built_label),
-           "# Sources\n",
-           "| Source | Type | Articles | Duplicates merged | Skipped inputs | Latest article |",
+    t = ctx.labels
+    columns = " | ".join(md.text(t[k]) for k in ("col_source", "col_type", "col_articles",
+                                                 "col_duplicates", "col_skipped", "col_latest"))
+    out = [md.front_matter(title=t["nav_sources"], search={"exclude": True},
+                           built=ctx.built_label),
+           md.heading(1, t["nav_sources"]), f"| {columns} |",
            "| --- | --- | ---: | ---: | ---: | --- |"]
     source_of = source_finder(ctx.config.sources, (*digest.articles, *digest.duplicates))
     skipped_by = Counter(source_of(k) for k in digest.skipped)
@@ -32,8 +35,8 @@ def render(ctx: SiteContext) -> str:
                    f"{skipped} | {ctx.date(latest.get(s.name))} |")
     out.append("")
     if any(s.url and s.type in FEED_TYPES for s in ctx.config.sources):
-        out.append("[All feed sources as OPML](opml.xml)\n")
+        out.append(f"[{md.text(t['opml_link'])}](opml.xml)\n")
     report = relative(ctx.paths.sources, ctx.paths.report)
-    out.append(f"## Build report\n\n{report_page.summary(ctx)} [Every skipped input and"
-               f" why]({report}).\n")
+    out.append(f"{md.heading(2, t['build_report'])}\n{md.text(report_page.summary(ctx))} "
+               f"[{md.text(t['every_skipped'])}]({report}).\n")
     return "\n".join(out)

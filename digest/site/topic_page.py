@@ -22,16 +22,28 @@ INDEX_PAGE_SIZE = 200  # topics on one page of the topic index
 
 
 def summary_lines(ctx: SiteContext, from_page: str, topic: Topic) -> list[str]:
-    """The topic summary as one quoted paragraph, each sentence linked to its article."""
-    parts = []
-    for sentence in topic.summary:
-        article = ctx.articles.get(sentence.article_id)
-        if article is None:
-            continue
+    """The topic summary as one quoted paragraph, then its sources: each run of sentences
+    from one article ends in that article's number, a small link, and the list under the
+    paragraph names each number's source and headline."""
+    numbers: dict[str, int] = {}
+    parts: list[str] = []
+    sentences = [(s, ctx.articles[s.article_id]) for s in topic.summary
+                 if s.article_id in ctx.articles]
+    for i, (sentence, article) in enumerate(sentences):
+        parts.append(md.text(sentence.text))
+        if i + 1 < len(sentences) and sentences[i + 1][1].id == article.id:
+            continue  # the run goes on: one mark at its end
+        n = numbers.setdefault(article.id, len(numbers) + 1)
         target = relative(from_page, ctx.paths.article(article.id))
-        source = md.text(ctx.source_label(article.source))
-        parts.append(f"{md.text(sentence.text)} *([{source}]({target}))*")
-    return [f"> {' '.join(parts)}"] if parts else []
+        parts[-1] += f"<sup>[{n}]({target})</sup>"
+    if not parts:
+        return []
+    notes = []
+    for article_id, n in numbers.items():
+        article = ctx.articles[article_id]
+        notes.append(f"{n}. {md.text(ctx.source_label(article.source))}: "
+                     f"{ctx.article_link(from_page, article)}")
+    return [f"> {' '.join(parts)}", "", *notes]
 
 
 def feed_links(ctx: SiteContext, from_page: str, folder: str, label: str) -> str:
@@ -67,6 +79,7 @@ def render(ctx: SiteContext, topic: Topic) -> dict[str, str]:
             f"{ctx.date(dates[0])} – {ctx.date(dates[-1])}" if dates else t["undated"])
     chunks = [articles[i:i + PAGE_SIZE] for i in range(0, len(articles), PAGE_SIZE)] or [[]]
     folder = ctx.paths.feed_folder(topic.id)
+    said = {s.text for s in topic.summary}
     pages: dict[str, str] = {}
     for page_no, chunk in enumerate(chunks, start=1):
         page = ctx.paths.topic(topic.id, page_no)
@@ -89,8 +102,8 @@ def render(ctx: SiteContext, topic: Topic) -> dict[str, str]:
             out.append(turn)
         for date, group in groupby(chunk, key=lambda a: a.date):
             out.append(md.heading(3, ctx.date(date), searched=False))
-            for article in group:
-                out.append(ctx.article_item(page, article))
+            for article in group:  # a line the summary above says is not said again
+                out.append(ctx.article_item(page, article, skip_lines=said))
                 if article.also_in:
                     names = ", ".join(sorted({md.text(ctx.source_label(c.source))
                                               for c in article.also_in}))
