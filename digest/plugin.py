@@ -20,7 +20,6 @@ import glob
 import json
 import logging
 import os
-import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,9 +69,6 @@ EXAMPLES = 3  # inputs named on the terminal line of a reason several inputs sha
 log = logging.getLogger("mkdocs.plugins.digest")
 REPORT_FILE = "build-report.json"  # written beside the site folder, not published in it
 FOOTER_SOURCES = 6  # sources named in the footer; more are counted
-_HTML_TAG = re.compile(r"<html\b[^>]*>", re.I)
-_BODY_TAG = re.compile(r"<body\b[^>]*>", re.I)
-_LANG_OR_DIR = re.compile(r"""\s+(?:lang|dir)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*)""", re.I)
 
 
 class DigestPluginConfig(base.Config):
@@ -263,18 +259,11 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         return markdown
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        """Mark a page whose front matter names its language (an article's: the feed's, the
-        source's or the site's) with it: ``lang`` and ``dir`` on ``<html>``, ``dir`` on
-        ``<body>`` (where the theme sets the layout's direction)."""
+        """Put out the tab :meth:`on_page_context` lit for this page."""
         if self._lit is not None:
             self._lit.active = False
             self._lit = None
-        lang = language_tag(page.meta.get("lang"))
-        direction = page.meta.get("dir")
-        if not lang or direction not in ("ltr", "rtl"):
-            return output
-        output = _with_attributes(output, _HTML_TAG, f' lang="{lang}" dir="{direction}"')
-        return _with_attributes(output, _BODY_TAG, f' dir="{direction}"')
+        return output
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig,
                  builder: object) -> LiveReloadServer:
@@ -330,18 +319,6 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
                         len(group.origins), group.source, group.reason,
                         ", ".join(group.origins[:EXAMPLES]),
                         f" and {more} more" if more > 0 else "")
-
-
-def _with_attributes(html: str, tag: re.Pattern[str], attributes: str) -> str:
-    """``html`` with the first tag ``tag`` finds given ``attributes`` (right after its name)
-    in place of its own ``lang`` and ``dir``."""
-    found = tag.search(html)
-    if found is None:
-        return html
-    start, end = found.span()
-    name_end = start + len(found.group().split(None, 1)[0].rstrip(">"))
-    rest = _LANG_OR_DIR.sub("", html[name_end:end])
-    return html[:name_end] + attributes + rest + html[end:]
 
 
 def _labels_for(language: str) -> dict[str, str]:

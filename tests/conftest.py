@@ -10,14 +10,12 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import NoReturn
 
 import pytest
+from busy_site import served
 from feed_server import FeedServer, running_server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,23 +69,11 @@ def sample_report(sample_site: Path) -> dict:
     return json.loads((sample_site.parent / "build-report.json").read_text("utf-8"))
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
 @pytest.fixture(scope="session")
 def site_server(sample_site: Path) -> Iterator[str]:
     """The built sample site served over real HTTP on 127.0.0.1."""
-    handler = partial(QuietHandler, directory=str(sample_site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with served(sample_site) as url:
+        yield url
 
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

@@ -3,28 +3,53 @@
 Requests to other hosts never leave the machine: the "original article" is
 answered by a stub page, everything else outside the site is refused. Each
 page kind is screenshotted at desktop and phone size into ``build/screenshots/``
-and checked with axe-core (``.ci/run`` installs it with npm).
+and checked with axe-core (``.ci/run`` installs it with npm). A fictional busy
+day (``busy_site.fictional_project``: made-up words, six sources) is built with
+real MkDocs to check that the front page shows a screenful of stories, and built
+again in Ukrainian to check that no English interface word is left.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from busy_site import (
+    DAY,
+    DESKTOP,
+    PHONE,
+    complete_units,
+    english_in,
+    english_labels,
+    english_on_page,
+    fictional_project,
+    material_labels,
+    owner_names,
+    screens_tall,
+    served,
+    sideways_overflow,
+)
 from conftest import absent
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_site_language import built, with_language
+
+from digest.site.labels import CATALOG, PLURALS
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "build" / "screenshots"
 AXE = ROOT / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 375, "height": 740}
 STUB = "<!doctype html><title>Original</title><h1>The publisher's page</h1>"
+SEARCH_INDEX = "search/search_index.json"
+KINDS = ["front", "topic", "article", "archive day", "archive month", "archive index",
+         "topics index", "tag", "tag index", "sources", "build report"]
 
 
 @pytest.fixture()
@@ -50,14 +75,40 @@ def context(browser, site_server: str) -> Iterator[object]:
         ctx.close()
 
 
+def sized_context(browser: object, size: str) -> object:
+    """A fresh context of desktop or phone size (a phone is mobile and touch) that refuses
+    every request off this machine."""
+    ctx = browser.new_context(viewport=DESKTOP if size == "desktop" else PHONE,
+                              color_scheme="light", is_mobile=size == "phone",
+                              has_touch=size == "phone")
+    ctx.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/])"), lambda r: r.abort())
+    ctx.set_default_timeout(10_000)
+    return ctx
+
+
+def url_path(site: Path, index: Path) -> str:
+    return index.parent.relative_to(site).as_posix() + "/"
+
+
 @pytest.fixture(scope="module")
 def kinds(sample_site: Path) -> dict[str, str]:
-    """One URL path of each page kind: front, topic, article, archive day."""
-    topic = sorted(p.parent for p in (sample_site / "topics").glob("*/index.html"))[0]
-    article = sorted((sample_site / "articles").rglob("index.html"))[0].parent
-    day = sorted((sample_site / "archive").glob("20??-??-??/index.html"))[-1].parent
-    return {"front": "", **{k: p.relative_to(sample_site).as_posix() + "/"
-                            for k, p in (("topic", topic), ("article", article), ("archive", day))}}
+    """One URL path of each page kind."""
+    first = {name: sorted((sample_site / name).glob(pattern))
+             for name, pattern in (("topics", "*/index.html"), ("articles", "*/*/index.html"),
+                                   ("tags", "*/index.html"))}
+    days = sorted((sample_site / "archive").glob("20??-??-??/index.html"))
+    months = sorted((sample_site / "archive").glob("20??-??/index.html"))
+    found = {"front": "", "topic": url_path(sample_site, first["topics"][0]),
+             "article": url_path(sample_site, first["articles"][0]),
+             "archive day": url_path(sample_site, days[-1]),
+             "archive month": url_path(sample_site, months[-1]),
+             "archive index": "archive/", "topics index": "topics/",
+             "tag": url_path(sample_site, first["tags"][0]), "tag index": "tags/",
+             "sources": "sources/", "build report": "report/"}
+    assert set(found) == set(KINDS)
+    for path in found.values():
+        assert (sample_site / path / "index.html").is_file(), path
+    return found
 
 
 def h1(page: object) -> str:
@@ -72,14 +123,30 @@ def test_front_page_to_topic_to_article_to_related(context, site_server: str) ->
     assert h1(page)
     assert page.locator("text=The digest for").count() == 1
 
-    # front page -> a topic
-    topic_link = page.locator('article h2 a[href*="topics/"]').first
-    topic_name = topic_link.inner_text().strip()
-    topic_link.click()
+    # front page: a story several sources carry; its headline -> the article
+    unit = page.locator("article.digest-story").filter(
+        has=page.locator("a.digest-story__sources")).first
+    headline = unit.locator(".digest-story__headline a")
+    title = headline.inner_text().strip()
+    count = unit.locator("a.digest-story__sources").inner_text().strip()
+    assert re.fullmatch(r"\d+ sources", count) and int(count.split()[0]) >= 2, count
+    assert unit.locator(".digest-story__gist").inner_text().strip()
+    assert unit.locator(".digest-story__meta time[datetime]").count() == 1
+    headline.click()
+    page.wait_for_load_state("load")
+    assert "/articles/" in page.url
+    assert h1(page) == title
+    assert page.locator('article a[href*="topics/"]').count() >= 1
+    page.go_back(wait_until="load")
+
+    # "N sources" -> the story's topic page, which lists that article
+    page.locator("article.digest-story").filter(has_text=title).first.locator(
+        "a.digest-story__sources").click()
     page.wait_for_load_state("load")
     assert "/topics/" in page.url
-    assert h1(page) == topic_name
     assert page.locator("#timeline").count() == 1
+    assert page.locator("article a[href*='articles/']").filter(has_text=title).count() >= 1
+    topic_name = h1(page)
 
     # topic -> its articles, each with its summary and its topic; back to the topic
     links = page.locator('article li a[href*="articles/"]')
@@ -91,7 +158,6 @@ def test_front_page_to_topic_to_article_to_related(context, site_server: str) ->
         page.wait_for_load_state("load")
         assert "/articles/" in page.url
         assert h1(page) == article_title
-        assert page.locator("#in-brief").count() == 1
         assert page.locator('article a[href*="topics/"]').count() >= 1
         if related.count():
             break
@@ -125,14 +191,15 @@ def test_article_to_original_and_back(context, site_server: str, sample_site: Pa
 
 
 def rare_summary_word(sample_site: Path) -> tuple[str, str]:
-    """A word of one article's summary that few other pages contain, and that article's
-    URL path: what a reader who remembers the story would search for."""
+    """A word of one article's searched text (its summary, or its opening where that is the
+    summary) that few other pages contain, and that article's URL path: what a reader who
+    remembers the story would search for."""
     index = json.loads((sample_site / "search" / "search_index.json").read_text("utf-8"))
     docs = index["docs"]
     texts = [(d["location"], re.sub(r"<[^>]+>", " ", d["title"] + " " + d["text"]).lower())
              for d in docs]
     for location, text in texts:
-        if not location.endswith("#in-brief"):
+        if not location.startswith("articles/"):
             continue
         for word in sorted(set(re.findall(r"[a-z]{7,}", text)), key=lambda w: (-len(w), w)):
             if sum(word in t for _, t in texts) <= 2:
@@ -142,17 +209,23 @@ def rare_summary_word(sample_site: Path) -> tuple[str, str]:
 
 def test_search_finds_an_article_by_a_word_of_its_summary(context, site_server: str,
                                                           sample_site: Path) -> None:
+    """The search index is asked for only once the reader opens search, and then finds an
+    article by a word of its summary."""
     word, location = rare_summary_word(sample_site)
     page = context.new_page()
-    page.goto(site_server, wait_until="load")
-    page.locator("label.md-search__icon, .md-search__input").first.click()
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url))
+    page.goto(site_server, wait_until="networkidle")
+    assert not [u for u in asked if u.endswith(SEARCH_INDEX)], "asked for at load"
+    with page.expect_request(lambda r: r.url.endswith(SEARCH_INDEX)):
+        page.locator("label.md-search__icon, .md-search__input").first.click()
     page.keyboard.type(word)
     hit = page.locator(f'.md-search-result__item a[href*="{location}"]').first
     hit.wait_for(timeout=10_000)
     hit.click()
     page.wait_for_load_state("load")
     assert urlsplit(page.url).path.lstrip("/").startswith(location)
-    assert word in page.locator("#in-brief + ul").inner_text().lower()
+    assert word in page.locator("article.md-content__inner").inner_text().lower()
 
 
 def test_dark_mode_toggles_and_stays(context, site_server: str) -> None:
@@ -176,49 +249,150 @@ AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']})
                 where: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"""
 
 
-@pytest.mark.parametrize("kind", ["front", "topic", "article", "archive"])
-def test_page_kind_reads_well_on_desktop_and_phone(browser, site_server: str,
-                                                   kinds: dict[str, str], kind: str) -> None:
-    """Screenshots at both sizes, no sideways scrolling on a phone, and no serious or
-    critical axe-core violation."""
+@pytest.mark.parametrize("kind", KINDS)
+def test_page_kind_reads_well_and_asks_for_nothing_missing(
+        browser, site_server: str, kinds: dict[str, str], kind: str) -> None:
+    """At desktop and phone size: a screenshot, no sideways scrolling, no serious or critical
+    axe-core violation; no request answered 404 (or any error); no sitemap.xml asked for
+    beside the feed links (which browsers and readers still discover); and no search index
+    until the reader opens search."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     axe = AXE.read_text("utf-8") if AXE.is_file() else None
     url = site_server + kinds[kind]
-    for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
-        ctx = browser.new_context(viewport=viewport, color_scheme="light",
-                                  is_mobile=size == "phone", has_touch=size == "phone")
-        ctx.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda r: r.abort())
+    for size in ("desktop", "phone"):
+        ctx = sized_context(browser, size)
         try:
             page = ctx.new_page()
-            page.goto(url, wait_until="load")
-            page.screenshot(path=str(SHOTS / f"{kind}-{size}.png"))
-            overflow = page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            answered: list[tuple[int, str]] = []
+            page.on("response", lambda r, answered=answered: answered.append((r.status, r.url)))
+            page.goto(url, wait_until="networkidle")
+            page.screenshot(path=str(SHOTS / f"{kind.replace(' ', '-')}-{size}.png"))
+            overflow = sideways_overflow(page)
             assert overflow <= 0, f"{kind} scrolls sideways by {overflow}px at {size} size"
-            if axe and size == "desktop":
+            errors = [(status, u) for status, u in answered if status >= 400]
+            assert errors == [], errors
+            paths = [urlsplit(u).path for _, u in answered]
+            assert not [p for p in paths if p.endswith("sitemap.xml")], paths
+            assert not [p for p in paths if p.endswith(SEARCH_INDEX)], f"{kind}: at load"
+            if size == "desktop":
+                feeds = page.evaluate("""() => [...document.querySelectorAll('link')]
+                    .filter(l => l.relList.contains('alternate')).map(l => l.type)""")
+                assert {"application/atom+xml", "application/rss+xml",
+                        "application/feed+json"} <= set(feeds)
+            if axe:
                 page.add_script_tag(content=axe)
                 violations = page.evaluate(AXE_RUN)
-                assert violations == [], json.dumps(violations, indent=1)
+                assert violations == [], f"{size}: " + json.dumps(violations, indent=1)
         finally:
             ctx.close()
-    if axe is None:  # screenshots and layout were checked; accessibility was not
+    if axe is None:  # screenshots, layout and requests were checked; accessibility was not
         absent("browser", f"{AXE} is missing (npm install --no-save --prefix .ci/node"
                           " axe-core@4; .ci/run installs it)")
 
 
-@pytest.mark.parametrize("kind", ["front", "topic", "article", "archive"])
-def test_a_page_asks_for_nothing_that_is_not_there(context, site_server: str,
-                                                   kinds: dict[str, str], kind: str) -> None:
-    """No request of a page is answered 404 (or any error), and its feed links, which
-    browsers and readers still discover, make the theme fetch no sitemap.xml beside them."""
-    page = context.new_page()
-    answered: list[tuple[int, str]] = []
-    page.on("response", lambda r: answered.append((r.status, r.url)))
-    page.goto(site_server + kinds[kind], wait_until="networkidle")
-    errors = [(status, url) for status, url in answered if status >= 400]
-    assert errors == [], errors
-    sitemaps = [url for _, url in answered if urlsplit(url).path.endswith("sitemap.xml")]
-    assert sitemaps == [], sitemaps
-    feeds = page.evaluate("""() => [...document.querySelectorAll('link')]
-        .filter(l => l.relList.contains('alternate')).map(l => l.type)""")
-    assert {"application/atom+xml", "application/rss+xml", "application/feed+json"} <= set(feeds)
+# ---------------------------------------------------------------------------------------
+# a busy day, and the same day in Ukrainian
+
+LABELS = english_labels("uk")
+UKRAINIAN = [*(texts["uk"] for texts in CATALOG.values()),
+             *(text for forms in PLURALS.values() for text in forms["uk"].values()),
+             *material_labels("uk").values()]
+
+
+def filled(text: str) -> str:
+    return re.sub(r"\{[^}]*\}|#", "7", text)
+
+
+def test_the_english_word_rule_finds_every_english_label_and_no_ukrainian_one() -> None:
+    assert len(LABELS) > 50
+    for label in LABELS:
+        assert english_in([filled(label.english)], [label]), label
+    assert english_in([filled(t) for t in UKRAINIAN], LABELS) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(UKRAINIAN), min_size=1, max_size=4),
+       st.sampled_from(LABELS), st.integers(min_value=0, max_value=4))
+def test_an_english_label_among_ukrainian_words_is_found(ukrainian: list[str], label: object,
+                                                         at: int) -> None:
+    words = [filled(t) for t in ukrainian]
+    words.insert(min(at, len(words)), filled(label.english))
+    found = english_in([" ".join(words)], LABELS)
+    assert any(f"{label.where} " in f for f in found), found
+    owner = filled(label.english)  # the same words as an owner's name are not interface
+    assert english_in([" ".join(words)], [label], names=[owner]) == []
+
+
+@pytest.fixture(scope="module")
+def busy_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fictional day of about 120 articles from six sources, 34 stories, built."""
+    project = fictional_project(tmp_path_factory.mktemp("busy") / "project")
+    built(project)
+    return project
+
+
+@pytest.fixture(scope="module")
+def busy_uk_project(tmp_path_factory: pytest.TempPathFactory, busy_project: Path) -> Path:
+    """The same day with ``site.language: uk`` (its cache copied: the articles are the
+    same)."""
+    project = tmp_path_factory.mktemp("busy-uk") / "project"
+    shutil.copytree(busy_project, project, ignore=shutil.ignore_patterns("site"))
+    built(with_language(project, "uk"))
+    return project
+
+
+def test_a_busy_front_page_fills_the_first_screen_with_whole_stories(
+        browser, busy_project: Path) -> None:
+    """Ten whole story units (headline, gist, source line) in the first desktop screen, four
+    on a phone, the page no taller than four desktop screens; 30 units at most, then the
+    rest of the day one click away."""
+    with served(busy_project / "site") as base:
+        for size, least in (("desktop", 10), ("phone", 4)):
+            ctx = sized_context(browser, size)
+            try:
+                page = ctx.new_page()
+                page.goto(base, wait_until="networkidle")
+                SHOTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(SHOTS / f"busy-front-{size}.png"))
+                units = page.locator("article.digest-story")
+                assert 10 < units.count() <= 30
+                assert complete_units(page) >= least, size
+                if size == "desktop":
+                    assert screens_tall(page) <= 4
+                    more = page.locator("a.digest-more")
+                    assert more.count() == 1
+                    assert (more.get_attribute("href") or "").rstrip("/").endswith(
+                        f"archive/{DAY}")
+            finally:
+                ctx.close()
+
+
+def test_a_ukrainian_site_shows_no_english_interface_word(
+        browser, busy_project: Path, busy_uk_project: Path) -> None:
+    """``<html lang="uk">`` and no English interface word (``busy_site``'s rule) on the front
+    page, a topic and an article of the ``uk`` build; the same rule finds English words on
+    the English build (the check can fail)."""
+    labels = english_labels("uk", busy_uk_project / "mkdocs.yml")
+    names = owner_names(busy_uk_project)
+    with served(busy_project / "site") as base:
+        ctx = sized_context(browser, "desktop")
+        page = ctx.new_page()
+        page.goto(base, wait_until="networkidle")
+        assert english_on_page(page, labels, names)
+        ctx.close()
+    with served(busy_uk_project / "site") as base:
+        ctx = sized_context(browser, "desktop")
+        try:
+            page = ctx.new_page()
+            page.goto(base, wait_until="networkidle")
+            unit = page.locator("article.digest-story").filter(
+                has=page.locator("a.digest-story__sources")).first
+            pages = {"front": base,
+                     "article": unit.locator(".digest-story__headline a").get_attribute("href"),
+                     "topic": unit.locator("a.digest-story__sources").get_attribute("href")}
+            for kind, href in pages.items():
+                page.goto(base + href if kind != "front" else base, wait_until="networkidle")
+                assert page.evaluate("document.documentElement.lang") == "uk", kind
+                assert english_on_page(page, labels, names) == [], kind
+        finally:
+            ctx.close()

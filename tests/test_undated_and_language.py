@@ -1,6 +1,7 @@
 """Issue 16, items 1 and 11: a build where no article has a date is still a digest (dated by
 its newest input, never 1970), and a language given by a feed or a source reaches the
-article pages (``lang`` and, for right-to-left scripts, ``dir="rtl"``).
+article pages (the article's own words marked with ``lang`` and, for right-to-left scripts,
+``dir="rtl"``).
 
 Fixtures are small fictional feeds written in ``tmp_path``; the builds are real
 ``digest build`` processes (MkDocs and the Material theme)."""
@@ -228,14 +229,22 @@ def test_a_feed_language_reaches_its_article_pages(tmp_path: Path) -> None:
     result = build(project)
     assert result.returncode == 0, result.stderr
     site = project / "site"
+    # each page is in the site's language; the article's own words are marked with theirs
     urdu = page_with(site, "مشرقی گھاٹ کی کرین مرمت ہو گئی")
-    assert '<html lang="ur" dir="rtl"' in urdu
-    assert '<body dir="rtl"' in urdu
+    assert '<html lang="en"' in urdu and '<body dir="ltr"' in urdu
+    assert marked(urdu, "h1", "ur", "rtl") and marked(urdu, "div", "ur", "rtl")
     hebrew = page_with(site, "שוק הדגים נפתח מחדש")  # the source's language
-    assert '<html lang="he" dir="rtl"' in hebrew
+    assert marked(hebrew, "h1", "he", "rtl")
     english = page_with(site, "Ferry timetable changes for the winter")
-    assert '<html lang="en"' in english and '<body dir="ltr"' in english
-    assert '<html lang="en"' in (site / "index.html").read_text("utf-8")
+    assert '<html lang="en"' in english and 'lang="' not in english.split("<body", 1)[1]
+    front = (site / "index.html").read_text("utf-8")
+    assert '<html lang="en"' in front and marked(front, "article", "ur", "rtl")
+
+
+def marked(html: str, tag: str, lang: str, direction: str) -> bool:
+    """Whether some ``tag`` element of ``html`` carries ``lang`` and ``dir``."""
+    return any(f'lang="{lang}"' in t and f'dir="{direction}"' in t
+               for t in re.findall(rf"<{tag}\b[^>]*>", html))
 
 
 @pytest.mark.parametrize("value", ["", "not a language!"])

@@ -3,6 +3,8 @@ the copies merged into it, each said once."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from digest.records import Article
 from digest.site import markdown as md
 from digest.site.context import SiteContext
@@ -14,17 +16,18 @@ from digest.site.pictures import article_picture
 from digest.urls import web_url
 
 
-def brief_markdown(article: Article, in_brief: str = CATALOG["in_brief"]["en"]) -> str:
+def brief_markdown(article: Article, in_brief: str = CATALOG["in_brief"]["en"],
+                   own: Callable[[str], str] = str, *, summary: bool = True) -> str:
     """The standfirst and the "In brief" summary (headed ``in_brief``): the Markdown both
     the article page and every feed entry are made from, so pages and feeds never
-    disagree."""
+    disagree. ``own`` wraps the article's own words (the page marks their language);
+    ``summary=False`` leaves the summary out (the page, where it is the opening)."""
     out = []
     if article.standfirst:
-        out.append(f"*{md.text(article.standfirst)}*\n")
-    if article.summary:
+        out.append(own(f"*{md.text(article.standfirst)}*\n"))
+    if article.summary and summary:
         out.append(md.heading(2, in_brief))
-        out.extend(f"- {md.text(s)}" for s in article.summary)
-        out.append("")
+        out.append(own("\n".join(f"- {md.text(s)}" for s in article.summary) + "\n"))
     return "\n".join(out)
 
 
@@ -51,8 +54,9 @@ def opening_paragraphs(article: Article) -> int:
 def render(ctx: SiteContext, article: Article) -> str:
     """Markdown for ``article``.
 
-    The front matter carries the article's language (``lang``) and its direction
-    (``dir``), which the page is marked with. Its related titles link the articles
+    The page is in the site's language; the article's own words (title, standfirst,
+    summary, text, captions), where its language is another, are marked with it
+    (``lang``, and ``dir`` for a right-to-left script). Its related titles link the articles
     grouping resolved them to (each article once), and stay plain text where it
     resolved them to none. Only the title,
     the line of facts and the summary are searched; the text, pictures and
@@ -61,14 +65,22 @@ def render(ctx: SiteContext, article: Article) -> str:
     page = ctx.paths.article(article.id)
     t = ctx.labels
     topic = ctx.topic_of(article)
-    lang = ctx.language_of(article)  # the plugin marks the page with it (html lang, dir)
+    lang = ctx.language_of(article)
+    # the page is in the site's language; the article's own words, where another, are
+    # marked with theirs (lang, and dir for a right-to-left script)
+    marks = f'lang="{lang}" dir="{direction(lang)}"' if lang != ctx.language else ""
+
+    def own(markdown: str) -> str:
+        return f"<div {marks} markdown>\n\n{markdown.strip()}\n\n</div>\n" if marks else markdown
+
     out = [md.front_matter(
         title=article.title or t["untitled"], description=ctx.one_line(article),
         date=article.date[:10] if article.date and parse_day(article.date) else None,
         og_type="article",
-        feeds=ctx.paths.feed_folder(topic.id) if topic else None,
-        lang=lang, dir=direction(lang))]
-    out.append(md.heading(1, article.title or t["untitled"]))
+        feeds=ctx.paths.feed_folder(topic.id) if topic else None)]
+    heading = md.heading(1, article.title or t["untitled"])
+    out.append(heading.rstrip("\n") + f" {{ {marks} }}\n" if marks and article.title
+               else heading)
     if article.title_from_text:  # the source gave none: say the headline is ours
         out.append(f"*{md.text(t['title_from_text'])}*\n")
     day = article.date[:10] if article.date and parse_day(article.date) else None
@@ -100,27 +112,25 @@ def render(ctx: SiteContext, article: Article) -> str:
         out.append(f'<figure class="digest-picture">{picture}</figure>\n')
     # the opening searched where it is the summary; else "In brief", then the article
     opening = opening_paragraphs(article) if lead_summary(article) else 0
-    if opening:
-        if article.standfirst:
-            out.append(f"*{md.text(article.standfirst)}*\n")
-    else:
-        out.append(brief_markdown(article, t["in_brief"]))
+    out.append(brief_markdown(article, t["in_brief"], own, summary=not opening))
     if not article.body and web_url(article.url):  # a headline only: its link is its text
         out.append(f"{md.text(t['no_text'])} "
                    f"{md.external_link(t['read_at_source'], article.url)}.\n")
     elif not opening:
         out.append(md.heading(2, t["the_article"], searched=False))
     subheads = dict(zip(article.subhead_index, article.subheads, strict=False))
+    text: list[str] = []
     for i, paragraph in enumerate(article.body):
         if i in subheads:
-            out.append(md.heading(3, subheads[i], searched=False))
+            text.append(md.heading(3, subheads[i], searched=False))
         searched = opening and i < opening and not any(k in subheads for k in range(1, i + 1))
-        out.append(f"{md.text(paragraph)}\n" if not opening or searched else
-                   f"{md.text(paragraph)}\n{md.NOT_SEARCHED.strip()}\n")
+        text.append(f"{md.text(paragraph)}\n" if not opening or searched else
+                    f"{md.text(paragraph)}\n{md.NOT_SEARCHED.strip()}\n")
+    if text:
+        out.append(own("\n".join(text)))
     if article.captions:
         out.append(md.heading(2, t["pictures"], searched=False))
-        out.extend(f"- *{md.text(c)}*" for c in article.captions)
-        out.append("")
+        out.append(own("\n".join(f"- *{md.text(c)}*" for c in article.captions) + "\n"))
     # a copy merged into this article is listed under "Also reported by" alone
     copies = {_key(c.title) for c in article.also_in} | {_key(article.title)}
     related: list[str] = []

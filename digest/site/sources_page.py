@@ -37,6 +37,7 @@ def render(ctx: SiteContext) -> str:
     if any(s.url and s.type in FEED_TYPES for s in ctx.config.sources):
         out.append(f"[{md.text(t['opml_link'])}](opml.xml)\n")
     report = relative(ctx.paths.sources, ctx.paths.report)
-    out.append(f"{md.heading(2, t['build_report'])}\n{md.text(report_page.summary(ctx))} "
+    said = report_page.summary(ctx)  # opens a paragraph here: a capital first
+    out.append(f"{md.heading(2, t['build_report'])}\n{md.text(said[:1].upper() + said[1:])} "
                f"[{md.text(t['every_skipped'])}]({report}).\n")
     return "\n".join(out)
