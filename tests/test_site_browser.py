@@ -228,6 +228,41 @@ def test_search_finds_an_article_by_a_word_of_its_summary(context, site_server: 
     assert word in page.locator("article.md-content__inner").inner_text().lower()
 
 
+def test_on_a_phone_the_search_icon_asks_for_the_index(browser, site_server: str) -> None:
+    """A phone shows search as an icon (the search toggle, not the field): tapping it asks
+    for the index, which the page did not load."""
+    ctx = sized_context(browser, "phone")
+    try:
+        page = ctx.new_page()
+        asked: list[str] = []
+        page.on("request", lambda r: asked.append(r.url))
+        page.goto(site_server, wait_until="networkidle")
+        assert not [u for u in asked if u.endswith(SEARCH_INDEX)]
+        with page.expect_request(lambda r: r.url.endswith(SEARCH_INDEX)):
+            page.locator('label.md-header__button[for="__search"]:visible').first.tap()
+    finally:
+        ctx.close()
+
+
+def test_tabbing_past_the_search_field_leaves_the_page_clear(context, site_server: str) -> None:
+    """A keyboard reader who tabs into the search field and on past it is not left with the
+    page greyed behind a search overlay."""
+    page = context.new_page()
+    page.goto(site_server, wait_until="networkidle")
+    overlay = "getComputedStyle(document.querySelector('.md-search__overlay')).opacity"
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('md-search__input')"):
+            break
+    else:
+        raise AssertionError("the search field is not reachable with Tab")
+    page.keyboard.type("harbour")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.wait_for_function(f"Number({overlay}) === 0")
+    assert page.evaluate("document.getElementById('__search').checked") is False
+
+
 def test_dark_mode_toggles_and_stays(context, site_server: str) -> None:
     page = context.new_page()
     page.goto(site_server, wait_until="load")
