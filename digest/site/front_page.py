@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from digest.site import markdown as md
 from digest.site.context import SiteContext
+from digest.site.dates import parse_day
 from digest.site.language import direction
 from digest.site.paths import relative
 from digest.site.pictures import article_picture
@@ -28,7 +29,7 @@ NAMED_SOURCES = 3  # sources named in a unit; more are counted ("+ 2")
 EARLIER_TOPICS = 5  # topics from before the shown days, one line each
 
 
-def story_unit(ctx: SiteContext, page: str, story: Story, heading: int = 2) -> str:
+def story_unit(ctx: SiteContext, page: str, story: Story) -> str:
     """One story as an ``<article>`` unit (see the module docstring) linking from ``page``."""
     lead = story.lead
     lang = ctx.language_of(lead)
@@ -43,15 +44,16 @@ def story_unit(ctx: SiteContext, page: str, story: Story, heading: int = 2) -> s
     else:
         count = f'<span class="digest-story__sources">{count}</span>'
     meta = [f"{count}: {', '.join(names)}"]
-    if story.latest:
-        day = story.latest[:10]
+    parsed = parse_day(story.latest)
+    if parsed:  # written by us from a calendar day: it can stand in the attribute
+        day = parsed.isoformat()
         meta.append(f'<time datetime="{day}">{md.text(ctx.date(day))}</time>')
     out = [f'<article class="digest-story" markdown{marks}>']
     picture = article_picture(ctx.digest.pictures, lead.id, page)  # "" unless site.images
     if picture:  # beside the headline, which says what it shows: no text of its own
         out.append(f'<figure class="digest-story__picture">{picture}</figure>')
-    out.append(f'<h{heading} class="digest-story__headline" markdown="span">'
-               f"{ctx.article_link(page, lead)}</h{heading}>")
+    out.append('<h2 class="digest-story__headline" markdown="span">'
+               f"{ctx.article_link(page, lead)}</h2>")
     if story.gist:
         out.append(f'<p class="digest-story__gist" markdown="span">{md.text(story.gist)}</p>')
     out.append(f'<p class="digest-story__meta" markdown="span">{" · ".join(meta)}</p>')
@@ -59,9 +61,9 @@ def story_unit(ctx: SiteContext, page: str, story: Story, heading: int = 2) -> s
     return "\n".join(out)
 
 
-def story_units(ctx: SiteContext, page: str, ranked: list[Story], heading: int = 2) -> str:
+def story_units(ctx: SiteContext, page: str, ranked: list[Story]) -> str:
     """Units of ``ranked`` stories in one grid."""
-    units = "\n\n".join(story_unit(ctx, page, s, heading) for s in ranked)
+    units = "\n\n".join(story_unit(ctx, page, s) for s in ranked)
     return f'<div class="digest-stories" markdown>\n\n{units}\n\n</div>\n'
 
 
