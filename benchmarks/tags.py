@@ -1,8 +1,8 @@
 """Tag benchmark: do the tags name news, or publishers and page furniture? (issue 19)
 
-Builds tags over real articles from ``../shared/data`` with the tag code at git HEAD
-("before", loaded from ``git show HEAD:digest/site/tags.py``) and with the working
-tree's ("after"), and prints per corpus:
+Builds tags over real articles from ``../shared/data`` with the tag code before issue 19
+("before": commit 66dd459, loaded with ``git show 66dd459:digest/site/tags.py``) and with
+the working tree's ("after"), and prints per corpus:
 
 - ``tags``: how many;
 - ``pub@20`` / ``pub@50``: the share of the first 20 / 50 tags a reader sees that are a
@@ -250,13 +250,17 @@ def figures(tags: list, corpus: Corpus, mixed: set[str], index: tuple[int, int])
 
 # --- running old and new code -------------------------------------------------------------
 
-def module_at_head(path: str, name: str) -> types.ModuleType:
-    source = subprocess.run(["git", "show", f"HEAD:{path}"], cwd=ROOT, capture_output=True,
-                            text=True, check=True).stdout
+BEFORE = "66dd459"  # the last commit with the tags before issue 19
+
+
+def module_before(path: str, name: str) -> types.ModuleType:
+    """Our own module ``path`` as it was at :data:`BEFORE`."""
+    source = subprocess.run(["git", "show", f"{BEFORE}:{path}"], cwd=ROOT,
+                            capture_output=True, text=True, check=True).stdout
     module = types.ModuleType(name)
-    module.__file__ = f"HEAD:{path}"
+    module.__file__ = f"{BEFORE}:{path}"
     sys.modules[name] = module
-    exec(compile(source, module.__file__, "exec"), module.__dict__)  # our own code at HEAD
+    exec(compile(source, module.__file__, "exec"), module.__dict__)  # our own code, earlier
     return module
 
 
@@ -364,8 +368,8 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     import digest.site.tags as tags_now
 
-    old_tags = module_at_head("digest/site/tags.py", "tags_at_head")
-    old_page = module_at_head("digest/site/tag_page.py", "tag_page_at_head")
+    old_tags = module_before("digest/site/tags.py", "tags_before")
+    old_page = module_before("digest/site/tag_page.py", "tag_page_before")
     started = time.perf_counter()
     corpora = [scraped_gen(keep), portal(keep), feeds_real(keep), stories(), samples(keep)]
     print(f"corpora read in {time.perf_counter() - started:.1f} s: "
