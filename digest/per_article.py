@@ -11,13 +11,16 @@ depend on where they ran.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 
 from digest.clean import clean_text
-from digest.clean.template import without_template
+from digest.clean.furniture import furniture_key
+from digest.clean.template import item_units, without_template
+from digest.clean.units import read_units
 from digest.dedupe import fingerprint
 from digest.fields import from_fields, image_of, language_of
 from digest.headline import with_title_from_text
@@ -27,6 +30,7 @@ from digest.urls import web_url
 from digest.workers import worker_pool
 
 SERIAL_BELOW = 24  # documents; fewer than this run in-process (a pool costs more than it saves)
+LOOKUP_BYTES = 8  # the digest of one furniture key in a document's lookups
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 NO_TEXT = "no article text recognised"
@@ -97,14 +101,55 @@ def _process_many(batch: Sequence[tuple[RawDocument, frozenset[str]]],
     return [process(doc, furniture, sentences) for doc, furniture in batch]
 
 
-def map_documents(docs: Sequence[RawDocument], furniture: Mapping[str, frozenset[str]],
+def lookup_digest(key: str) -> bytes:
+    """A furniture key as :func:`furniture_lookups` records it."""
+    return hashlib.blake2b(key.encode("utf-8", "surrogatepass"),
+                           digest_size=LOOKUP_BYTES).digest()
+
+
+def furniture_lookups(doc: RawDocument) -> bytes:
+    """Every furniture key cleaning ``doc`` can look up, as sorted digests in one value.
+
+    Cleaning asks its source's furniture about nothing else: a scraped page about the key
+    of each of its units (:func:`digest.clean.units.classify`; the units are read here as
+    the cleaner reads them, and taking out link lists only marks units, so a unit taken
+    into a list is counted too), a structured item about each of its template units
+    (:func:`digest.clean.template.without_template`). The title's learnt affixes are
+    looked up as well; :func:`own_furniture` gives every document all of them.
+    """
+    if doc.text:
+        keys = {furniture_key(u.text) for u in read_units(doc.text).units}
+    else:
+        fields = from_fields(doc.fields)
+        keys = set(item_units("", fields.title, fields.body).keys)
+    return b"".join(sorted(lookup_digest(k) for k in keys))
+
+
+def own_furniture(lookups: bytes, furniture: Mapping[bytes, str],
+                  always: frozenset[str] = frozenset()) -> frozenset[str]:
+    """The part of a source's furniture (``furniture``: its entries by
+    :func:`lookup_digest`) cleaning one document can meet, given the document's
+    :func:`furniture_lookups`, and ``always`` (the title affixes).
+
+    Cleaning with it gives what cleaning with the whole furniture gives, so a document's
+    result depends on it alone: a source's new page that adds furniture this document
+    never shows leaves its cached result valid.
+    """
+    found = {furniture[d] for i in range(0, len(lookups), LOOKUP_BYTES)
+             if (d := lookups[i:i + LOOKUP_BYTES]) in furniture}
+    return frozenset(found) | always
+
+
+def map_documents(docs: Sequence[RawDocument], furniture: Sequence[frozenset[str]],
                   sentences: int, executor: Executor | None = None,
                   jobs: int | None = None, progress: Progress | None = None) -> list[Processed]:
-    """:func:`process` over ``docs``, in order, on an executor (a process pool by default).
+    """:func:`process` over ``docs``, each with its furniture (``furniture[i]``: its
+    source's, or the part :func:`own_furniture` gives), in order, on an executor (a process
+    pool by default).
 
     The result does not depend on the executor or the number of jobs.
     """
-    work = [(doc, furniture.get(doc.source, frozenset())) for doc in docs]
+    work = list(zip(docs, furniture, strict=True))
     run = functools.partial(_process_many, sentences=sentences)
     jobs = jobs or os.cpu_count() or 1
     serial = executor is None and (jobs == 1 or len(work) < SERIAL_BELOW)

@@ -45,7 +45,14 @@ from digest.dedupe import FINGERPRINT_KEY, Candidate, Fingerprint, copy_adds, fi
 from digest.fetch.images import article_pictures
 from digest.fields import from_fields
 from digest.group import ItemFeatures, group_articles, item_features
-from digest.per_article import Processed, Progress, map_documents
+from digest.per_article import (
+    Processed,
+    Progress,
+    furniture_lookups,
+    lookup_digest,
+    map_documents,
+    own_furniture,
+)
 from digest.records import (
     Article,
     Cleaned,
@@ -212,12 +219,30 @@ def process_documents(docs: Sequence[RawDocument], furniture: Mapping[str, froze
                       jobs: int | None = None, progress: Progress | None = None
                       ) -> list[Processed]:
     """Each document cleaned, summarised and fingerprinted; kept in ``store`` by the
-    document, its source's furniture and the settings, so only new documents are processed."""
-    furniture_keys = {s: key_for(sorted(f)) for s, f in furniture.items()}
-    inputs = [(doc, furniture_keys.get(doc.source, ""), sentences, FINGERPRINT_KEY)
-              for doc in docs]
+    document, the part of its source's furniture it can meet (:func:`own_furnitures`) and
+    the settings, so only new documents are processed, and a source's new pages leave its
+    older pages' results alone unless they change furniture those pages show."""
+    own = own_furnitures(docs, furniture, store)
+    inputs = [(doc, key_for(sorted(mine)), sentences, FINGERPRINT_KEY)
+              for doc, mine in zip(docs, own, strict=True)]
     return store.each("per-article stages", inputs, lambda todo: map_documents(
-        [docs[i] for i in todo], furniture, sentences, executor, jobs, progress), of=Processed)
+        [docs[i] for i in todo], [own[i] for i in todo], sentences, executor, jobs, progress),
+        of=Processed)
+
+
+def own_furnitures(docs: Sequence[RawDocument], furniture: Mapping[str, frozenset[str]],
+                   store: Store = NO_CACHE) -> list[frozenset[str]]:
+    """For each document, the part of its source's furniture cleaning it can meet
+    (:func:`~digest.per_article.own_furniture`); each document's lookups are kept in
+    ``store`` by the document, so a build reads only new documents."""
+    lookups = store.each("furniture lookups", list(docs),
+                         lambda todo: [furniture_lookups(docs[i]) for i in todo], of=bytes)
+    by_digest = {s: {lookup_digest(k): k for k in f} for s, f in furniture.items()}
+    affixes = {s: frozenset(k for k in f if k.startswith((PREFIX_MARK, SUFFIX_MARK)))
+               for s, f in furniture.items()}
+    return [own_furniture(found, by_digest.get(doc.source, {}),
+                          affixes.get(doc.source, frozenset()))
+            for doc, found in zip(docs, lookups, strict=True)]
 
 
 def checked_articles(docs: Sequence[RawDocument], results: Sequence[Processed], today: dt.date,
