@@ -39,6 +39,7 @@ class BuildRequest:
     progress: Progress | None = None  # draws progress bars; None: none
     say: Callable[[str], None] = log.info  # where "waiting for another build" goes
     lock_wait: float = LOCK_WAIT  # seconds to wait for another build of the site or cache
+    executor: str = ""  # a Dask scheduler for the per-article work; "": feeds.yaml's executor
 
 
 @dataclass(frozen=True)

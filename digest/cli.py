@@ -185,6 +185,17 @@ def group() -> None:
 EXIT_SKIPPED = 3  # the site was built, but some inputs were skipped (see the build report)
 
 
+def _executor_address(ctx: click.Context, param: click.Parameter, value: str | None
+                      ) -> str | None:
+    """``--executor``, checked at the door (the cluster itself is reached by the build)."""
+    from digest.dask_executor import address_problem
+
+    problem = address_problem(value) if value is not None else None
+    if problem or value == "":
+        raise click.BadParameter(problem or "must not be empty")
+    return value
+
+
 @main.command()
 @click.option("--config", "feeds", default="feeds.yaml", show_default=True,
               type=click.Path(dir_okay=False), help="The feeds.yaml to build.")
@@ -198,8 +209,11 @@ EXIT_SKIPPED = 3  # the site was built, but some inputs were skipped (see the bu
 @click.option("--wait", "wait", type=click.IntRange(0),
               help="Seconds to wait while another build of the same site or cache runs,"
                    " then fail (default 600).")
+@click.option("--executor", metavar="dask://HOST:PORT", callback=_executor_address,
+              help="Run the per-article work on the Dask cluster of this scheduler, for"
+                   " backfills (default: feeds.yaml's executor, else this machine).")
 def build(feeds: str, mkdocs_file: str | None, site_dir: str | None, jobs: int | None,
-          no_cache: bool, strict: bool, wait: int | None) -> None:
+          no_cache: bool, strict: bool, wait: int | None, executor: str | None) -> None:
     """Build the whole site (the same as `mkdocs build` with the digest plugin).
 
     The new site is built beside the old one and swapped in only when complete.
@@ -215,7 +229,8 @@ def build(feeds: str, mkdocs_file: str | None, site_dir: str | None, jobs: int |
     target = Path(cfg.site_dir).resolve()
     try:
         with holding([target], lock_wait, _say):
-            _build_locked(cfg, target, lock_wait=lock_wait, no_cache=no_cache, strict=strict)
+            _build_locked(cfg, target, lock_wait=lock_wait, no_cache=no_cache, strict=strict,
+                          executor=executor or "")
     except LockTimeout as exc:
         raise click.ClickException(f"{exc} (the site is unchanged)") from None
 
@@ -225,7 +240,7 @@ def _say(line: str) -> None:
 
 
 def _build_locked(cfg: Any, target: Path, *, lock_wait: float, no_cache: bool,
-                  strict: bool) -> None:
+                  strict: bool, executor: str = "") -> None:
     """The body of ``digest build``, run while this process holds the site's lock."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import MkDocsException
@@ -243,7 +258,7 @@ def _build_locked(cfg: Any, target: Path, *, lock_wait: float, no_cache: bool,
     plugin.request = BuildRequest(
         site_target=target, previous_site=previous,
         ledger=read_ledger(target) if previous else {}, progress=_progress_reporter(),
-        say=_say, lock_wait=lock_wait)
+        say=_say, lock_wait=lock_wait, executor=executor)
     try:
         mkdocs_build(cfg)
     except MkDocsException as exc:

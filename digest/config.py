@@ -26,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from digest.dask_executor import address_problem
 from digest.settings import Check, Key, Setting, schema, setting
 from digest.urls import web_url
 
@@ -144,14 +145,19 @@ class SiteSettings:
     timezone: str = setting("UTC", check=_timezone, shape="IANA zone (`Europe/London`)",
                             help="the time zone of the build time in the footer")
     days: int = setting(1, check=_IN_RANGE, shape=_RANGE,
-                        help="the front page shows topics with articles from this many latest"
-                             " days")
+                        help="the front page shows the stories of this many latest days")
     images: bool = setting(
         False, help="show the picture a feed gives an item (`media:thumbnail`, an image"
                     " enclosure, JSON Feed `image`; a page's `og:image`): downloaded at build"
                     " time within the `fetch:` limits (at most 2 MB, PNG, JPEG, GIF or WebP"
                     " only) and published with the site, never linked from the publisher;"
                     " needs the `cache`, beside which the pictures are kept")
+    keep_days: int = setting(
+        0, check=_between(0, 100_000), shape="0 or more days",
+        help="publish the article pages of this many latest days, counted back from the"
+             " newest article's day (0: all of them); an older article keeps its place in its"
+             " topic, the topic's summary, the day pages and the feeds, linked to the"
+             " publisher's page instead")
 
 
 @dataclass(frozen=True)
@@ -267,6 +273,11 @@ class Config:
                                  shape="path or null", shown_default=f"`{CACHE_FILE}`",
                                  help="the SQLite build cache, relative to feeds.yaml; null"
                                       " turns it off")
+    executor: str = setting(
+        "", check=address_problem, shape="`dask://HOST:PORT`", shown_default="this machine",
+        help="a Dask scheduler to run the per-article work (clean, summarise, fingerprint) on,"
+             " for backfills (see [Backfills on a cluster](#backfills-on-a-cluster));"
+             " `digest build --executor` overrides it")
     fetch: FetchSettings = setting(FetchSettings, help="how the digest behaves on the web")
     sources: tuple[SourceSettings, ...] = setting(
         (), required=True, help="in order of priority: earlier sources win ties between copies")

@@ -42,6 +42,7 @@ from digest.dependencies import describe_import_error
 try:
     from digest.build_run import BuildRequest, BuildResult
     from digest.config import FEEDS_ENV, Config, ConfigError, load_config
+    from digest.dask_executor import ExecutorError, executor_at
     from digest.fetch.images import picture_files
     from digest.fetch.opml import opml_document
     from digest.incremental import (
@@ -179,8 +180,15 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         run = self._state
-        digest = build_digest(run.feeds, jobs=self.config.jobs, use_cache=self.config.cache,
-                              times=run.times, progress=run.request.progress)
+        # the per-article work on a Dask cluster when digest build --executor or feeds.yaml
+        # names one (digest serve and mkdocs build: feeds.yaml's only)
+        try:
+            with executor_at(run.request.executor or run.feeds.executor) as executor:
+                digest = build_digest(run.feeds, jobs=self.config.jobs, executor=executor,
+                                      use_cache=self.config.cache, times=run.times,
+                                      progress=run.request.progress)
+        except ExecutorError as exc:
+            raise PluginError(str(exc)) from None
         run.summary = BuildSummary.of(digest)
         with run.times.timed("pages"):
             site = render_site(digest, run.feeds, config.site_url or "/",

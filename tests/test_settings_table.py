@@ -25,7 +25,7 @@ def test_every_setting_has_one_row_with_a_type_a_default_and_help() -> None:
         f"fetch.{f.name}" for f in dataclasses.fields(FetchSettings)} | {
         f"sources[].{f.name}" for f in dataclasses.fields(SourceSettings)
         if f.name not in ("priority", "where")} | {
-        "summary.sentences", "summary.topic_sentences", "cache"}
+        "summary.sentences", "summary.topic_sentences", "cache", "executor"}
     assert set(keys) == declared
     assert all(kind and default and meaning for _, kind, default, meaning in rows)
     assert "fetch.timeout" in keys and "sources[].full_text" in keys

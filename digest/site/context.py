@@ -8,8 +8,9 @@ and forked rendering workers inherit it complete.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
-from collections.abc import Container
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 
 from digest.config import Config
@@ -27,6 +28,19 @@ from digest.urls import web_url
 def format_date(date: str | None, locale: str = "en") -> str:
     """The date as the locale writes it ("4 March 2026" in en_GB); "Undated" for None."""
     return format_day(date, locale)
+
+
+def kept_pages(articles: Iterable[Article], days: list[str], keep_days: int) -> frozenset[str]:
+    """The ids of the articles that have a page: every one with ``keep_days`` 0, else those
+    of the latest ``keep_days`` days, counted back from the newest day (``days``: newest
+    first; 1 keeps that day's), and the undated (they cannot age)."""
+    articles = list(articles)
+    newest = parse_day(days[0]) if days else None
+    if not keep_days or newest is None:
+        return frozenset(a.id for a in articles)
+    first = newest - dt.timedelta(days=keep_days - 1)
+    return frozenset(a.id for a in articles
+                     if (day := parse_day(a.date)) is None or day >= first)
 
 
 def by_date_desc(articles: list[Article]) -> list[Article]:
@@ -55,6 +69,7 @@ class SiteContext:
     source_languages: dict[str, str] = field(init=False)  # set on the source in feeds.yaml
     by_day: dict[str, list[Article]] = field(init=False)  # dated articles, newest day first
     window: list[str] = field(init=False)  # the latest ``site.days`` days with articles
+    paged: frozenset[str] = field(init=False)  # the articles with a page (site.keep_days)
     tags: list[Tag] = field(init=False)  # every tag, most articles first
     _tags_of: dict[str, list[Tag]] = field(init=False)
 
@@ -85,6 +100,7 @@ class SiteContext:
                 days[a.date[:10]].append(a)
         self.by_day = dict(sorted(days.items(), reverse=True))
         self.window = list(self.by_day)[:max(1, site.days)]
+        self.paged = kept_pages(digest.articles, list(self.by_day), site.keep_days)
         self.tags, self._tags_of = build_tags(digest.articles,
                                               [site.title, *self.source_labels.values()])
 
@@ -125,8 +141,12 @@ class SiteContext:
         return [self.articles[i] for i in self.related.get(article.id, {}).get(title, ())]
 
     def article_link(self, from_page: str, article: Article) -> str:
-        target = relative(from_page, self.paths.article(article.id))
-        return md.link(article.title or self.labels["untitled"], target)
+        """The article's title linking its page, else the publisher's page (its page is not
+        kept), else as text."""
+        title = article.title or self.labels["untitled"]
+        if article.id in self.paged:
+            return md.link(title, relative(from_page, self.paths.article(article.id)))
+        return md.external_link(title, article.url)
 
     def topic_link(self, from_page: str, topic: Topic) -> str:
         return md.link(topic.name, relative(from_page, self.paths.topic(topic.id)))

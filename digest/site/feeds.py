@@ -137,10 +137,10 @@ class FeedWriter:
 
     def _entry(self, fg: FeedGenerator, article: Article) -> None:
         fe = fg.add_entry()
-        link = self.url(self.ctx.paths.article(article.id))
+        key, link = self.url(self.ctx.paths.article(article.id)), self.link(article)
         when = _moment(article.date, self.built)
-        fe.id(link)
-        fe.guid(link, permalink=True)
+        fe.id(key)
+        fe.guid(key, permalink=key == link)
         fe.title(xml_safe(article.title or "Untitled"))
         fe.link(href=link, rel="alternate")
         fe.published(when)
@@ -153,14 +153,24 @@ class FeedWriter:
         for tag in self.ctx.tags_of(article):
             fe.category(term=tag.slug, label=xml_safe(tag.name))
 
+    def link(self, article: Article) -> str:
+        """Where an entry links: the article's page; for one whose page is not kept
+        (``site.keep_days``) the publisher's page, else its topic's page. (Its id stays the
+        page's address, so a reader's feed does not see it anew when its page goes.)"""
+        if article.id in self.ctx.paged:
+            return self.url(self.ctx.paths.article(article.id))
+        topic = self.ctx.topic_of(article)
+        return web_url(article.url) or self.url(
+            self.ctx.paths.topic(topic.id) if topic else self.ctx.paths.front)
+
     def json_feed(self, folder: str, title: str, description: str, page: str,
                   articles: Sequence[Article]) -> str:
         """A JSON Feed 1.1 document (https://jsonfeed.org/version/1.1)."""
         items = []
         for a in articles:
-            link = self.url(self.ctx.paths.article(a.id))
             item: dict[str, object] = {
-                "id": link, "url": link, "title": a.title or "Untitled",
+                "id": self.url(self.ctx.paths.article(a.id)), "url": self.link(a),
+                "title": a.title or "Untitled",
                 "content_html": self.html(a),
                 "date_published": _moment(a.date, self.built).isoformat(),
                 "authors": [{"name": self.ctx.source_label(a.source)}]}

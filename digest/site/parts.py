@@ -51,7 +51,8 @@ class Parts:
                 out.update(topic_page.render(ctx, topic))
             return out
         for article in ctx.digest.articles[start:stop]:
-            out[ctx.paths.article(article.id)] = article_page.render(ctx, article)
+            if article.id in ctx.paged:  # an article older than site.keep_days has none
+                out[ctx.paths.article(article.id)] = article_page.render(ctx, article)
         return out
 
 

@@ -34,8 +34,11 @@ def summary_lines(ctx: SiteContext, from_page: str, topic: Topic) -> list[str]:
         if i + 1 < len(sentences) and sentences[i + 1][1].id == article.id:
             continue  # the run goes on: one mark at its end
         n = numbers.setdefault(article.id, len(numbers) + 1)
-        target = relative(from_page, ctx.paths.article(article.id))
-        parts[-1] += f"<sup>[{n}]({target})</sup>"
+        if article.id in ctx.paged:
+            mark = f"[{n}]({relative(from_page, ctx.paths.article(article.id))})"
+        else:  # its page is not kept (site.keep_days): the publisher's, else no link
+            mark = md.external_link(str(n), article.url)
+        parts[-1] += f"<sup>{mark}</sup>"
     if not parts:
         return []
     notes = []
