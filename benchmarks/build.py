@@ -17,6 +17,15 @@ time(20k)/time(10k) ≤ 2.3. The machine is shared: run it under ``nice``.
 
     nice python benchmarks/build.py                       # 10,000 and 20,000, 3 rounds
     nice python benchmarks/build.py --sizes 2000 --runs 1  # a quick look
+
+``--year`` runs the year-long archive benchmark instead (issue 20; see
+``benchmarks/year_archive.py``): ten publishers, stories of about 6 articles,
+dates over 365 days, then a daily step of 3,000 articles; cold, no-change and
+daily build times, peak memory, front page and first-search bytes, site size.
+
+    nice python benchmarks/build.py --year                      # 10,000 and 30,000
+    nice python benchmarks/build.py --year --sizes 100000       # the size the bars are for
+    nice python benchmarks/build.py --year --generate-only --sizes 100000  # generator alone
 """
 
 from __future__ import annotations
@@ -139,9 +148,18 @@ def median_run(runs: list[dict]) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 20_000])
+    parser.add_argument("--sizes", type=int, nargs="+",
+                        help="articles (default 10,000 and 20,000; with --year 10,000 and 30,000)")
     parser.add_argument("--runs", type=int, default=3, help="rounds per size; medians shown")
+    parser.add_argument("--year", action="store_true", help="the year-long archive benchmark")
+    parser.add_argument("--seed", type=int, default=20, help="--year: generator seed")
+    parser.add_argument("--generate-only", action="store_true",
+                        help="--year: time the generator alone, build nothing")
     args = parser.parse_args()
+    if args.year:
+        import year_archive  # beside this file
+        return year_archive.main(args.sizes or [10_000, 30_000], args.seed, args.generate_only)
+    args.sizes = args.sizes or [10_000, 20_000]
     if not (SHARED / "data" / "cnndm" / "dev.jsonl").is_file():
         sys.exit(f"needs {SHARED}/data (the shared data beside the checkout)")
     paragraphs = real_paragraphs()
