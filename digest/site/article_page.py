@@ -31,24 +31,21 @@ def brief_markdown(article: Article, in_brief: str = CATALOG["in_brief"]["en"],
     return "\n".join(out)
 
 
-def lead_summary(article: Article) -> bool:
-    """Whether the summary only repeats the article's opening: each of its sentences stands
-    in the first paragraphs (one more than it has sentences). The page then shows the
-    article once, its opening searched in place of an "In brief" that would repeat it."""
-    if not article.summary or not article.body:
-        return False
-    opening = " ".join(" ".join(article.body[:len(article.summary) + 1]).split())
-    return all(" ".join(s.split()) in opening for s in article.summary)
-
-
-def opening_paragraphs(article: Article) -> int:
-    """How many of the first paragraphs hold the summary's sentences (a lead summary)."""
+def lead_summary(article: Article) -> int:
+    """How many opening paragraphs the summary only repeats: when each of its sentences
+    stands in the first paragraphs (one more than it has sentences), the number of them up
+    to the last holding one; else 0. The page then shows the article once, those
+    paragraphs searched in place of an "In brief" that would repeat them."""
+    sentences = [" ".join(s.split()) for s in article.summary]
+    found: set[str] = set()
     last = 0
-    for i, paragraph in enumerate(article.body[:len(article.summary) + 1], start=1):
+    for i, paragraph in enumerate(article.body[:len(sentences) + 1], start=1):
         flat = " ".join(paragraph.split())
-        if any(" ".join(s.split()) in flat for s in article.summary):
+        held = {s for s in sentences if s in flat}
+        if held:
+            found |= held
             last = i
-    return last
+    return last if sentences and found == set(sentences) else 0
 
 
 def render(ctx: SiteContext, article: Article) -> str:
@@ -111,7 +108,7 @@ def render(ctx: SiteContext, article: Article) -> str:
     if picture:  # the site's own copy (site.images), its caption as its text
         out.append(f'<figure class="digest-picture">{picture}</figure>\n')
     # the opening searched where it is the summary; else "In brief", then the article
-    opening = opening_paragraphs(article) if lead_summary(article) else 0
+    opening = lead_summary(article)
     out.append(brief_markdown(article, t["in_brief"], own, summary=not opening))
     if not article.body and web_url(article.url):  # a headline only: its link is its text
         out.append(f"{md.text(t['no_text'])} "

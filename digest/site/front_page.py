@@ -21,7 +21,7 @@ from digest.site.dates import parse_day
 from digest.site.language import direction
 from digest.site.paths import relative
 from digest.site.pictures import article_picture
-from digest.site.stories import Story, stories
+from digest.site.stories import Story, descending, stories
 from digest.site.topic_page import feed_links
 
 MAX_STORIES = 30  # story units on the front page; the rest are on the day's page
@@ -110,7 +110,8 @@ def render(ctx: SiteContext) -> str:
     latest = {tp.id: max((a.date or "" for a in ctx.topic_articles(tp)), default="")
               for tp in ctx.digest.topics if tp.id not in shown}
     earlier = sorted((tp for tp in ctx.digest.topics if tp.id in latest),
-                     key=lambda tp: (_desc(latest[tp.id]), -len(tp.article_ids), tp.name, tp.id))
+                     key=lambda tp: (descending(latest[tp.id]), -len(tp.article_ids), tp.name,
+                                     tp.id))
     if earlier and days:
         out.append(f"## {t['earlier']}\n")
         for topic in earlier[:EARLIER_TOPICS]:
@@ -120,6 +121,3 @@ def render(ctx: SiteContext) -> str:
     out.append(feed_links(ctx, page, "", t["follow_digest"]) + "\n")
     return "\n".join(out)
 
-
-def _desc(date: str | None) -> tuple[int, ...]:
-    return tuple(-ord(ch) for ch in date or "")

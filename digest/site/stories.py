@@ -44,11 +44,12 @@ def in_days(article: Article, days: Collection[str]) -> bool:
 def _lead_key(article: Article) -> tuple[object, ...]:
     """The newest first; on one day the most reported (merged copies), then the source
     listed first in feeds.yaml, then one with its text, then by id (stable)."""
-    return (_desc(article.date or ""), -len(article.also_in), article.priority,
+    return (descending(article.date or ""), -len(article.also_in), article.priority,
             not article.body, article.id)
 
 
-def _desc(text: str) -> tuple[int, ...]:
+def descending(text: str) -> tuple[int, ...]:
+    """A sort key that orders texts (ISO dates) backwards inside an ascending sort."""
     return tuple(-ord(ch) for ch in text)
 
 
@@ -80,5 +81,5 @@ def stories(ctx: SiteContext, days: list[str],
             newest_day, lead.date[:10] if lead.date else None)
         found.append(Story(topic, lead, tuple(articles), sources, gist(lead),
                            lead.date, weight))
-    found.sort(key=lambda s: (-s.weight, _desc(s.latest or ""), s.lead.title, s.topic.id))
+    found.sort(key=lambda s: (-s.weight, descending(s.latest or ""), s.lead.title, s.topic.id))
     return found
