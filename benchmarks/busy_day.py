@@ -20,8 +20,8 @@ The site is served on 127.0.0.1 and measured in Debian's chromium through Playwr
   encodedDataLength, served uncompressed as here; beside it the same bodies gzipped, as most
   hosts send them), and its load time (median of 3 cold loads): bar ≤ 600 KB;
 - responses with status ≥ 400 on each kind of page: bar 0;
-- whether ``search/search_index.json`` is asked for at load (bar: no) and once the reader
-  opens search (it should be);
+- whether the search index (``pagefind/``) is asked for at load (bar: no) and once the
+  reader opens search (it should be);
 - a second build with ``site.language: uk`` (its sources say ``language: en``: the articles
   stay English): ``<html lang>`` and the English interface words on the front, a topic and an
   article page, by the rule of ``tests/busy_site.py`` (the page's chrome: rendered text and
@@ -239,7 +239,7 @@ def front_load(browser: Any, base: str) -> dict[str, Any]:
     for response in bodies:
         with contextlib.suppress(Exception):  # a response without a body (a redirect)
             zipped += len(gzip.compress(response.body(), 6))
-    index_at_load = any(r.url.endswith("search_index.json") for r in bodies)
+    index_at_load = any("/pagefind/" in r.url for r in bodies)
     ctx.close()
     return {"bytes": sum(encoded), "gzip": zipped, "requests": len(bodies), "ms": load_ms,
             "index_at_load": index_at_load}
@@ -253,7 +253,7 @@ def search_on_open(browser: Any, base: str) -> bool:
     page = ctx.new_page()
     page.goto(base, wait_until="networkidle")
     try:
-        with page.expect_request(re.compile(r"search_index\.json"), timeout=10_000):
+        with page.expect_request(re.compile(r"/pagefind/shards\.json"), timeout=10_000):
             page.locator("label.md-search__icon, .md-search__input").first.click()
             page.wait_for_timeout(200)
         asked = True

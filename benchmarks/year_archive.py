@@ -33,6 +33,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -269,14 +270,32 @@ def front_page_bytes(site: Path) -> tuple[int, int, int]:
     return (*_sizes(files), len(files))
 
 
-def search_bytes(site: Path) -> tuple[int, int, int]:
-    """What a first search fetches with Material's search: the whole index and the worker.
+COMMON_WORD = "said"  # in most news articles: a first search with the most results to fetch
+CHROMIUM = "/usr/bin/chromium"
 
-    (Language stemmers under ``assets/javascripts/lunr`` are loaded only for other
-    languages than English and are not counted.)"""
-    files = [site / "search" / "search_index.json",
-             *sorted((site / "assets" / "javascripts" / "workers").glob("search.*.js"))]
-    files = [f for f in files if f.is_file()]
+
+def search_bytes(site: Path, word: str = COMMON_WORD) -> tuple[int, int, int]:
+    """What a reader's first search of a common word fetches, in a real browser (Debian
+    chromium): the front page is loaded, search opened, ``word`` typed and the results
+    shown; every file asked for after the page had loaded counts (raw, gzip, files)."""
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from busy_site import served
+
+    asked: list[str] = []
+    with served(site) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)
+        page = browser.new_page()
+        page.goto(base, wait_until="networkidle")
+        page.on("request", lambda r: asked.append(r.url))
+        page.locator(".md-search__input").first.click()
+        page.keyboard.type(word)
+        page.locator(".md-search-result__item").first.wait_for(timeout=60_000)
+        page.wait_for_load_state("networkidle")
+        browser.close()
+    paths = dict.fromkeys(urlsplit(u).path for u in asked)
+    files = [f for p in paths if (f := site / p.lstrip("/")).is_file()]
     return (*_sizes(files), len(files))
 
 

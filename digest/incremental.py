@@ -4,8 +4,8 @@ A page's HTML is a function of its Markdown and of the site's layout (MkDocs
 config, theme, versions). ``digest build`` records, beside the site, a ledger
 of the key of every page it published; on the next build a page whose key is
 unchanged and whose HTML is in the previous site is not rendered again but
-copied (hard-linked where possible) into the new site, with its search-index
-and sitemap entries carried over. The ledger is written only after the new
+copied (hard-linked where possible) into the new site, with its sitemap
+entries carried over. The ledger is written only after the new
 site is swapped in, so a killed build can at worst cost a re-render, never
 leave a stale page.
 
@@ -152,26 +152,6 @@ def copy_pages(previous_site: Path, site_dir: Path, dest_uris: Iterable[str]) ->
             os.link(source, target)
         except OSError:
             shutil.copy2(source, target)
-
-
-def merge_search_index(previous_site: Path | None, site_dir: Path, urls: set[str]) -> None:
-    """Carry the previous index entries of reused pages (by URL) into the new index, and
-    order all entries by page, so that an incremental build writes what a full one does."""
-    new_path = site_dir / "search" / "search_index.json"
-    if not new_path.is_file():
-        return
-    new = json.loads(new_path.read_text("utf-8"))
-    docs = list(new.get("docs", []))
-    old_path = previous_site / "search" / "search_index.json" if previous_site else None
-    if old_path and old_path.is_file() and urls:
-        old = json.loads(old_path.read_text("utf-8"))
-        docs += [d for d in old.get("docs", []) if _page(d.get("location", "")) in urls]
-    new["docs"] = sorted(docs, key=lambda d: _page(d.get("location", "")))
-    new_path.write_text(json.dumps(new, ensure_ascii=False, separators=(",", ":")), "utf-8")
-
-
-def _page(location: str) -> str:
-    return location.split("#", 1)[0]
 
 
 _URL_ENTRY = re.compile(r"\s*<url>.*?</url>", re.S)

@@ -48,7 +48,6 @@ try:
     from digest.incremental import (
         copy_pages,
         layout_key,
-        merge_search_index,
         merge_sitemap,
         page_key,
         reusable,
@@ -56,12 +55,14 @@ try:
     from digest.lock import LOCK_WAIT, LockTimeout, holding
     from digest.pipeline import build_digest
     from digest.records import BuildSummary, Digest
+    from digest.search_index import search_store, write_search
     from digest.site import NAV_PAGES, render_site
     from digest.site.dates import parse_day
     from digest.site.feeds import FEED_FILES
     from digest.site.labels import CATALOG, NAV_KEYS, THEME_KEYS, labels
     from digest.site.language import language_tag
     from digest.site.origins import grouped
+    from digest.site.search import SearchRecord
     from digest.timing import StageTimes
 except ImportError as exc:
     raise ValidationError(describe_import_error(exc)) from None
@@ -91,6 +92,7 @@ class _Run:
     summary: BuildSummary | None = None  # the digest itself is let go once pages are made
     page_keys: dict[str, str] = field(default_factory=dict)
     reused: list[File] = field(default_factory=list)  # copied from the previous site
+    search: list[SearchRecord] = field(default_factory=list)  # indexed after MkDocs' build
     mkdocs_start: float = 0.0  # when MkDocs took over from on_files: its time is reported too
 
 
@@ -129,6 +131,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         for extension in ("attr_list", "md_in_html"):
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
+        quiet_theme_search(config)
         return config
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
@@ -193,6 +196,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         with run.times.timed("pages"):
             site = render_site(digest, run.feeds, config.site_url or "/",
                                jobs=self.config.jobs or os.cpu_count() or 1)
+        run.search = site.search
         self._footer(config, files)
         layout = layout_key(config)
         for src, markdown in site.pages.items():
@@ -252,7 +256,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             "feeds": [{"name": name, "file": file} for name, file in FEED_FILES.items()],
             "locale": (site.locale or site.language).replace("-", "_"),
             "words": {key: words[key] for key in ("footer_built", "footer_news",
-                                                  "footer_follow", "footer_made_with")},
+                                                  "footer_follow", "footer_made_with",
+                                                  "search_more")},
         }
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
@@ -311,9 +316,12 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         if previous is not None and reused:
             copy_pages(previous, site_dir, reused)
         urls = {f.url for f in run.reused if f.is_documentation_page()}
-        merge_search_index(previous, site_dir, urls)
         merge_sitemap(previous, site_dir, urls, config.site_url or "")
         run.times.seconds["mkdocs"] = time.perf_counter() - run.mkdocs_start
+        with run.times.timed("search"):
+            write_search(run.search, site_dir, run.feeds.site.language,
+                         search_store(run.feeds.cache))
+        run.search = []
         self.result = BuildResult(run.summary, dict(run.page_keys), dict(run.times.seconds),
                                   tuple(reused), len(urls))
         site_dir.resolve().parent.joinpath(REPORT_FILE).write_text(
@@ -327,6 +335,22 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
                         len(group.origins), group.source, group.reason,
                         ", ".join(group.origins[:EXAMPLES]),
                         f" and {more} more" if more > 0 else "")
+
+
+def quiet_theme_search(config: MkDocsConfig) -> None:
+    """Keep the theme's search plugin for what it adds to every page (the search box), but
+    not its index: the digest writes its own (:mod:`digest.search_index`), which a reader
+    downloads in small parts, while the theme's holds every word of every page in one file
+    (50 MB at 30,000 articles) and every page of the build in memory. Its events after
+    ``on_config`` are taken out of this build's event lists."""
+    plugins = config.plugins
+    search = next((p for name, p in plugins.items() if name in ("search", "material/search")),
+                  None)
+    if search is None:
+        return
+    for event, methods in plugins.events.items():
+        if event != "config":
+            methods[:] = [m for m in methods if getattr(m, "__self__", None) is not search]
 
 
 def _labels_for(language: str) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -16,7 +17,8 @@ def test_front_page_topics_articles_and_archives_exist(sample_site: Path,
                                                        sample_report: dict) -> None:
     assert (sample_site / "index.html").is_file()
     assert (sample_site / "sitemap.xml").is_file()
-    assert (sample_site / "search" / "search_index.json").is_file()
+    assert json.loads((sample_site / "pagefind" / "shards.json").read_text("utf-8"))["shards"]
+    assert not (sample_site / "search" / "search_index.json").exists()
     assert len(pages(sample_site, "articles")) == sample_report["articles"]
     topic_pages = [p for p in pages(sample_site, "topics") if p.parent.name != "topics"]
     assert len(topic_pages) == sample_report["topics"]

@@ -25,6 +25,7 @@ from digest.site import (
 from digest.site.context import SiteContext
 from digest.site.feeds import FeedWriter
 from digest.site.parts import Parts, run_parts
+from digest.site.search import SearchRecord, search_records
 
 # Pages that belong in the navigation; every other generated page stays out of it,
 # so the nav (embedded in every page) does not grow with the archive.
@@ -35,6 +36,7 @@ NAV_PAGES = ("index.md", "topics/index.md", "archive/index.md", "sources.md")
 class Site:
     pages: dict[str, str]  # Markdown by source path relative to docs/
     files: dict[str, str]  # feed files (XML, JSON) by path relative to the site root
+    search: list[SearchRecord]  # what the search index holds, by URL
 
 
 def render_head(ctx: SiteContext) -> dict[str, str]:
@@ -69,4 +71,4 @@ def render(ctx: SiteContext, *, jobs: int = 1, feeds: bool = True) -> Site:
     kinds = [Parts.TOPIC_PAGES, Parts.ARTICLE_PAGES] + [Parts.TOPIC_FEEDS] * feeds
     for kind, out in run_parts(parts, kinds, jobs):
         (files if kind == Parts.TOPIC_FEEDS else pages).update(out)
-    return Site(pages, files)
+    return Site(pages, files, search_records(ctx) if feeds else [])

@@ -128,6 +128,9 @@ CATALOG: dict[str, dict[str, str]] = {
     "footer_more_sources": {"en": "{sources} and {n} more", "uk": "{sources} та ще {n}",
                             "de": "{sources} und {n} weitere", "fr": "{sources} et {n} autres",
                             "es": "{sources} y {n} más"},
+    "search_more": {"en": "More results", "uk": "Більше результатів",
+                    "de": "Weitere Ergebnisse", "fr": "Plus de résultats",
+                    "es": "Más resultados"},
     "nav_about": {"en": "About", "uk": "Про сайт", "de": "Über", "fr": "À propos",
                   "es": "Acerca de"},
     "no_dated_articles": {"en": "No article has a date yet, so there are no days or months "
