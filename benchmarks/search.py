@@ -35,8 +35,15 @@ CHROMIUM = "/usr/bin/chromium"
 WORD = re.compile(r"[^\W\d_]{4,}")
 
 
+# mkdocs with the project's own ``digest`` package: an editable install's import hook
+# would otherwise give every folder this checkout's code
+OWN_CODE = ("import sys; sys.path.insert(0, '.'); sys.meta_path[:] = [f for f in sys.meta_path"
+            " if '__editable__' not in getattr(f, '__module__', '') + repr(f)];"
+            " from mkdocs.__main__ import cli; cli()")
+
+
 def build(project: Path) -> Path:
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet"], cwd=project,
+    subprocess.run([sys.executable, "-c", OWN_CODE, "build", "--quiet"], cwd=project,
                    check=True, capture_output=True, timeout=900)
     return project / "site"
 
@@ -77,7 +84,7 @@ def ask(page: Any, query: str) -> list[str]:
     field = page.locator(".md-search__input").first
     field.fill("")
     page.wait_for_timeout(300)
-    field.fill(query)
+    field.type(query)  # keystrokes: the theme's search reads keyup, not input events
     page.wait_for_timeout(1200)
     return [urlsplit(h).path for h in page.eval_on_selector_all(
         ".md-search-result__link", "links => links.map(a => a.href)")]
