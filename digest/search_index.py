@@ -33,7 +33,7 @@ import subprocess
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -57,10 +57,11 @@ class Shard:
     records: tuple[SearchRecord, ...]
 
     def key(self, language: str) -> str:
-        """What the bundle is made from: its records, the language, Pagefind's version."""
+        """What the bundle is made from: the pages Pagefind reads (so a change in how a
+        record is written is a new bundle too), where they are, and Pagefind's version."""
         h = hashlib.sha256(f"{_pagefind_version()}\0{language}\0".encode())
-        for record in self.records:
-            h.update(json.dumps(asdict(record), sort_keys=True, ensure_ascii=False).encode())
+        for n, record in enumerate(self.records):
+            h.update(f"{_document_path(record, n)}\0{document(record, language)}\0".encode())
         return h.hexdigest()[:24]
 
 
@@ -106,12 +107,16 @@ def document(record: SearchRecord, language: str) -> str:
         return f'<p data-pagefind-meta="{name}">{html.escape(value)}</p>' if value else ""
 
     external = record.url if "://" in record.url else ""
+    lines = record.content.split("\n")
+    if lines and lines[0] == record.title:  # the title is the heading, weighted as one
+        lines = lines[1:]
+    weight = "" if record.weight == 1 else f' data-pagefind-weight="{record.weight:g}"'
     return (f'<!doctype html><html lang="{html.escape(language)}"><head><meta charset="utf-8">'
             f'<title>{html.escape(record.title)}</title></head><body>'
-            f'<h1 data-pagefind-meta="title">{html.escape(record.title)}</h1>'
             f'{meta("source", record.source)}{meta("date", record.date)}{meta("link", external)}'
             f'<div data-pagefind-body>'
-            + "".join(f"<p>{html.escape(part)}</p>" for part in record.content.split("\n"))
+            f'<h1 data-pagefind-meta="title">{html.escape(record.title)}</h1>'
+            + "".join(f"<p{weight}>{html.escape(line)}</p>" for line in lines)
             + "</div></body></html>")
 
 

@@ -21,6 +21,7 @@ from digest.site.context import SiteContext
 from digest.site.paths import url_of
 
 SUMMARY_SENTENCES = 5  # of a topic's summary, indexed with its name
+TOPIC_TEXT_WEIGHT = 0.25
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,9 @@ class SearchRecord:
     source: str = ""  # the publisher, shown under the title
     date: str = ""  # as the site writes it
     day: str = ""  # ISO day: its article's, a topic's newest article's; "" undated
+    # how much a word of the text (not the title) counts: a topic's text is its articles'
+    # sentences and titles, which should find those articles before the topic
+    weight: float = 1.0
 
 
 def search_records(ctx: SiteContext) -> list[SearchRecord]:
@@ -50,7 +54,8 @@ def _topic_record(ctx: SiteContext, topic: Topic) -> SearchRecord:
     newest = max((a.date for a in articles if a.date), default="")
     return SearchRecord(url_of(ctx.paths.topic(topic.id)), topic.name,
                         _joined([topic.name, *sentences, *(a.title for a in articles)]),
-                        date=ctx.date(newest) if newest else "", day=newest[:10])
+                        date=ctx.date(newest) if newest else "", day=newest[:10],
+                        weight=TOPIC_TEXT_WEIGHT)
 
 
 def _article_record(ctx: SiteContext, article: Article) -> SearchRecord:
