@@ -226,7 +226,8 @@ def run_build(folder: Path) -> dict:
         peak_kb = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     report = json.loads((folder / "build-report.json").read_text("utf-8"))
     return {"seconds": seconds, "peak_mb": peak_kb / 1024, "stages": report["seconds"],
-            "articles": report["articles"], "topics": report.get("topics")}
+            "articles": report["articles"], "topics": report.get("topics"),
+            "pages_reused": report.get("pages_reused", 0)}
 
 
 class _Assets(HTMLParser):
@@ -376,7 +377,7 @@ def print_table(rows: list[dict]) -> None:
             run = r[key]
             stages = ", ".join(f"{k} {v:.1f}" for k, v in run["stages"].items())
             print(f"  {r['n']:,} {label}: {run['articles']:,} articles, "
-                  f"{run['topics']} topics; {stages}")
+                  f"{run['topics']} topics, {run['pages_reused']:,} pages reused; {stages}")
     print("\nbars (set at 100,000 articles; at smaller sizes indicative only):")
     for r in rows:
         peak = max(r[k]["peak_mb"] for k in ("cold", "same", "daily"))
