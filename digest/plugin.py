@@ -62,7 +62,7 @@ try:
     from digest.site.labels import CATALOG, NAV_KEYS, THEME_KEYS, labels
     from digest.site.language import language_tag
     from digest.site.origins import grouped
-    from digest.site.search import SearchRecord
+    from digest.site.search import SearchRecord, page_record
     from digest.timing import StageTimes
 except ImportError as exc:
     raise ValidationError(describe_import_error(exc)) from None
@@ -271,6 +271,14 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             page.update_date = day.isoformat() if day else summary.built[:10]
         return markdown
 
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig,
+                        files: Files) -> str:
+        """A hand-written page (``docs/``) joins the search records; generated pages are
+        there already, made from the digest."""
+        if page.file.generated_by is None and self._run is not None:
+            self._run.search.append(page_record(page.url, page.title or "", html))
+        return html
+
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         """Put out the tab :meth:`on_page_context` lit for this page."""
         if self._lit is not None:
@@ -319,7 +327,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         merge_sitemap(previous, site_dir, urls, config.site_url or "")
         run.times.seconds["mkdocs"] = time.perf_counter() - run.mkdocs_start
         with run.times.timed("search"):
-            write_search(run.search, site_dir, run.feeds.site.language,
+            write_search(sorted(run.search, key=lambda r: r.url), site_dir,
+                         run.feeds.site.language,
                          search_store(run.feeds.cache))
         run.search = []
         self.result = BuildResult(run.summary, dict(run.page_keys), dict(run.times.seconds),

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from digest import search_index
 from digest.search_index import document, shards, write_search
-from digest.site.search import SearchRecord
+from digest.site.search import SearchRecord, page_record
 
 
 def record(day: str, n: int, **fields: str) -> SearchRecord:
@@ -196,3 +196,10 @@ def test_the_same_records_give_the_same_bytes(tmp_path: Path) -> None:
     write_search(records, tmp_path / "b", "en", None)
     assert files(tmp_path / "a") == files(tmp_path / "b")
     assert len(files(tmp_path / "a")) > len(records)
+
+
+def test_a_hand_written_page_is_searched_by_its_text_not_its_code() -> None:
+    got = page_record("about/", "About", "<h1>About</h1><p>Built every\nmorning.</p>"
+                      "<script>steal()</script><style>p{}</style><ul><li>Sources</li></ul>")
+    assert got.url == "about/" and got.day == ""
+    assert got.content.split("\n") == ["About", "Built every morning.", "Sources"]

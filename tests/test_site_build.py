@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from pathlib import Path
@@ -13,12 +14,26 @@ def pages(site: Path, folder: str) -> list[Path]:
     return [p for p in (site / folder).rglob("index.html")]
 
 
+def searched_urls(site: Path) -> set[str]:
+    """The URLs of every result the site's search index can give (Pagefind's fragments are
+    gzipped JSON after a signature)."""
+    urls = set()
+    for fragment in (site / "pagefind").glob("*/fragment/*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes())
+        urls.add(json.loads(data[data.index(b"{"):])["url"])
+    return urls
+
+
 def test_front_page_topics_articles_and_archives_exist(sample_site: Path,
                                                        sample_report: dict) -> None:
     assert (sample_site / "index.html").is_file()
     assert (sample_site / "sitemap.xml").is_file()
     assert json.loads((sample_site / "pagefind" / "shards.json").read_text("utf-8"))["shards"]
     assert not (sample_site / "search" / "search_index.json").exists()
+    assert searched_urls(sample_site) >= {"/about/", *(
+        "/" + p.parent.relative_to(sample_site).as_posix() + "/"
+        for folder in ("articles", "topics") for p in pages(sample_site, folder)
+        if p.parent.name != "topics")}
     assert len(pages(sample_site, "articles")) == sample_report["articles"]
     topic_pages = [p for p in pages(sample_site, "topics") if p.parent.name != "topics"]
     assert len(topic_pages) == sample_report["topics"]
