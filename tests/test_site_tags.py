@@ -274,3 +274,22 @@ def test_most_used_prefers_names_shared_across_sources() -> None:
     source_of = {**{f"a/{i}": "a" for i in range(9)}, "b/1": "b", "c/1": "c", "d/1": "d"}
     assert most_used([one, many], source_of) == [many, one]
     assert most_used([one, many], dict.fromkeys(source_of, "a")) == [one, many]
+
+
+# --- an old article's tags stay as they were -----------------------------------------------
+
+def test_an_articles_tags_do_not_move_when_later_articles_mention_its_names() -> None:
+    """An article's tags are ranked by what it says, not by how many articles use each tag,
+    so its page stays the same when a new day mentions one of its names many more times."""
+    x = art(0, title="Harbour deal signed",
+            summary=("On Monday the towns of Dunmarrow and Kilcarra signed the deal.",))
+    old = [x, *(art(i, source=f"s{i % 3}", title=f"Council meeting {i}",
+                    summary=(f"Officials from Dunmarrow met on day {i}.",)) for i in range(1, 6)),
+           *(art(i, source=f"s{i % 3}", title=f"Council vote {i}",
+                 summary=(f"Officials from Kilcarra met on day {i}.",)) for i in range(6, 9))]
+    before = build_tags(old)[1][x.id]
+    later = [art(100 + i, source=f"s{i % 3}", title=f"Residents speak {i}",
+                 summary=(f"Residents of Kilcarra spoke on day {i}.",)) for i in range(10)]
+    after = build_tags([*old, *later])[1][x.id]
+    assert [t.name for t in before] == ["Dunmarrow", "Kilcarra"]  # as the article says them
+    assert [t.name for t in after] == [t.name for t in before]

@@ -342,11 +342,14 @@ def build_tags(articles: Iterable[Article], publishers: Iterable[str] = ()
     page_slug = {s: free_slug(s, kept) for s in kept}
     tags = {s: Tag(page_slug[s], min(spellings[s].items(), key=lambda kv: (-kv[1], kv[0]))[0],
                    tuple(ids)) for s, ids in kept.items()}
-    spread = {s: len({source_of[i] for i in ids}) for s, ids in kept.items()}
+    # an article's own tags are ranked by what the article says (its weight for each, then
+    # the first mention), never by counts over the archive, so that an old article's page
+    # does not change when new articles mention its names
     of_article: dict[str, list[Tag]] = {}
     for article_id, by_slug in weights.items():
+        first = {slug: n for n, (slug, _, _) in reversed(list(enumerate(mentions[article_id])))}
         ranked = sorted((s for s in by_slug if s in tags),
-                        key=lambda s: (-by_slug[s], -spread[s], -len(kept[s]), s))
+                        key=lambda s: (-by_slug[s], first.get(s, len(first)), s))
         of_article[article_id] = [tags[s] for s in ranked[:PER_ARTICLE]]
     return (sorted(tags.values(), key=lambda t: (-len(t.article_ids), t.name.casefold(), t.slug)),
             of_article)
