@@ -45,6 +45,7 @@ from digest.dedupe import FINGERPRINT_KEY, Candidate, Fingerprint, copy_adds, fi
 from digest.fetch.images import article_pictures
 from digest.fields import from_fields
 from digest.group import ItemFeatures, group_articles, item_features
+from digest.group.periods import group_in_periods
 from digest.per_article import (
     Processed,
     Progress,
@@ -326,12 +327,21 @@ def group_items(kept: Sequence[Article], duplicates: Sequence[Article]) -> list[
 
 def group_topics(items: Sequence[GroupItem], store: Store = NO_CACHE,
                  publishers: Sequence[str] = ()) -> list[Topic]:
-    """The topics of ``items``, from ``store`` while the items (and the ``publishers`` topic
-    names leave out) are unchanged."""
-    return list(store.latest(
-        "topics", (items, tuple(publishers)),
-        lambda: group_articles(items, group_features(items, store), publishers),
-        of=list[Topic] | tuple[Topic, ...]))
+    """The topics of ``items`` by the freeze rule (:mod:`digest.group.periods`): a frozen
+    month's topics are kept in ``store`` by its step's items for good, the open period's
+    while its items (and the ``publishers`` topic names leave out) are unchanged."""
+    names = tuple(publishers)
+    kept_as = list[Topic] | tuple[Topic, ...]
+
+    def step(members: Sequence[GroupItem], frozen: bool) -> list[Topic]:
+        def compute() -> list[Topic]:
+            return group_articles(members, group_features(members, store), names)
+        if frozen:
+            return list(store.each("frozen topics", [(list(members), names)],
+                                   lambda todo: [compute()], of=kept_as)[0])
+        return list(store.latest("topics", (list(members), names), compute, of=kept_as))
+
+    return group_in_periods(items, step)
 
 
 def publisher_names(config: Config, furniture: Mapping[str, frozenset[str]]) -> list[str]:
