@@ -328,7 +328,7 @@ def group_items(kept: Sequence[Article], duplicates: Sequence[Article]) -> list[
 def group_topics(items: Sequence[GroupItem], store: Store = NO_CACHE,
                  publishers: Sequence[str] = ()) -> list[Topic]:
     """The topics of ``items`` by the freeze rule (:mod:`digest.group.periods`): a frozen
-    month's topics are kept in ``store`` by its step's items for good, the open period's
+    period's topics are kept in ``store`` by its step's items for good, the open period's
     while its items (and the ``publishers`` topic names leave out) are unchanged."""
     names = tuple(publishers)
     kept_as = list[Topic] | tuple[Topic, ...]
