@@ -21,7 +21,7 @@ import json
 import logging
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from mkdocs.config import base
@@ -327,10 +327,11 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         merge_sitemap(previous, site_dir, urls, config.site_url or "")
         run.times.seconds["mkdocs"] = time.perf_counter() - run.mkdocs_start
         with run.times.timed("search"):
-            write_search(sorted(run.search, key=lambda r: r.url), site_dir,
-                         run.feeds.site.language,
-                         search_store(run.feeds.cache))
+            failed = write_search(sorted(run.search, key=lambda r: r.url), site_dir,
+                                  run.feeds.site.language, search_store(run.feeds.cache))
         run.search = []
+        if failed:  # each already a warning; the report lists them too
+            run.summary = replace(run.summary, notices=(*run.summary.notices, *failed))
         self.result = BuildResult(run.summary, dict(run.page_keys), dict(run.times.seconds),
                                   tuple(reused), len(urls))
         site_dir.resolve().parent.joinpath(REPORT_FILE).write_text(

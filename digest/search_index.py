@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from digest.records import Skipped
 from digest.site.search import SearchRecord
 
 log = logging.getLogger("digest")
@@ -129,15 +130,15 @@ def _document_path(record: SearchRecord, n: int) -> str:
 
 
 def write_search(records: Sequence[SearchRecord], site_dir: Path, language: str,
-                 store: Path | None) -> list[str]:
+                 store: Path | None) -> list[Skipped]:
     """Write the search bundles of ``records`` into ``site_dir/pagefind`` and list them in
     ``shards.json``; bundles indexed before (same key) are copied from ``store``, new ones
-    are kept there. Returns the shards that could not be indexed."""
+    are kept there. Returns the shards that could not be indexed, for the build report."""
     lang = (language or "en").split("-")[0].lower() or "en"
     out = site_dir / SITE_FOLDER
     out.mkdir(parents=True, exist_ok=True)
     made: list[str] = []
-    failed: list[str] = []
+    failed: list[Skipped] = []
     keys: set[str] = set()
     with tempfile.TemporaryDirectory(prefix="digest-search-") as tmp:
         keep = store or Path(tmp) / "store"
@@ -152,7 +153,9 @@ def write_search(records: Sequence[SearchRecord], site_dir: Path, language: str,
                 except IndexingFailed as exc:
                     log.warning("search: the shard from %s (%d records) was left out: %s",
                                 shard.name, len(shard.records), exc)
-                    failed.append(shard.name)
+                    failed.append(Skipped(f"{SITE_FOLDER}/{shard.name}/",
+                                          f"search index of {len(shard.records)} records not "
+                                          f"written: {exc}"))
                     continue
             _link_tree(bundle, out / shard.name)
             made.append(shard.name)

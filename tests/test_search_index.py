@@ -136,7 +136,8 @@ def test_a_failing_indexer_leaves_one_shard_out_with_a_warning(
     monkeypatch.setattr(search_index, "_executable", lambda: failing)
     with caplog.at_level(logging.WARNING, logger="digest"):
         failed = write_search(days([2]), tmp_path / "site", "en", None)
-    assert failed == ["2026-03-01"]
+    assert [f.origin for f in failed] == ["pagefind/2026-03-01/"]
+    assert "index broke" in failed[0].reason
     assert "index broke" in caplog.text and "2026-03-01" in caplog.text
     assert json.loads((tmp_path / "site" / "pagefind" / "shards.json").read_text())[
         "shards"] == []
@@ -203,3 +204,23 @@ def test_a_hand_written_page_is_searched_by_its_text_not_its_code() -> None:
                       "<script>steal()</script><style>p{}</style><ul><li>Sources</li></ul>")
     assert got.url == "about/" and got.day == ""
     assert got.content.split("\n") == ["About", "Built every morning.", "Sources"]
+
+
+def test_a_build_whose_index_fails_goes_on_and_reports_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The site is built without search, and build-report.json lists the shard left out."""
+    from conftest import copy_project
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    failing = tmp_path / "pagefind"
+    failing.write_text(f"#!{sys.executable}\nimport sys\nsys.exit('no index today')\n")
+    failing.chmod(0o755)
+    monkeypatch.setattr(search_index, "_executable", lambda: failing)
+    (tmp_path / "project").mkdir()
+    project = copy_project(tmp_path / "project")
+    build(load_config(str(project / "mkdocs.yml")))
+    assert (project / "site" / "index.html").is_file()
+    report = json.loads((project / "build-report.json").read_text("utf-8"))
+    left_out = [n for n in report["notices"] if n["origin"].startswith("pagefind/")]
+    assert left_out and all("no index today" in n["reason"] for n in left_out)
