@@ -28,6 +28,7 @@ import html
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -47,6 +48,11 @@ SITE_FOLDER = "pagefind"
 SHARDS_FILE = "shards.json"
 DEADLINE = 900  # seconds one shard may take to index before it is given up
 # what the bundle holds that the digest's search box does not load (Pagefind's own UIs)
+# what a bundle holds: Pagefind's code (the same bytes in every bundle one Pagefind writes
+# for one language) and its data
+CODE = re.compile(r"pagefind\.js|pagefind-worker\.js|wasm\.[a-z-]+\.pagefind")
+DATA = re.compile(r"pagefind-entry\.json|pagefind\.[\w-]+\.pf_meta|index/[\w-]+\.pf_index"
+                  r"|fragment/[\w-]+\.pf_fragment")
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js",
           "pagefind-component-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
           "pagefind-highlight.js")
@@ -143,10 +149,16 @@ def write_search(records: Sequence[SearchRecord], site_dir: Path, language: str,
     with tempfile.TemporaryDirectory(prefix="digest-search-") as tmp:
         keep = store or Path(tmp) / "store"
         keep.mkdir(parents=True, exist_ok=True)
+        code: dict[str, bytes] | None = None  # Pagefind's own, made once if a bundle is kept
         for shard in shards(records, SHARD_RECORDS):
             key = shard.key(lang)
             keys.add(key)
             bundle = keep / key
+            if bundle.is_dir():
+                if code is None:
+                    code = _reference_code(lang, Path(tmp))
+                if not _sound(bundle, code):  # not as Pagefind wrote it: indexed again
+                    shutil.rmtree(bundle, ignore_errors=True)
             if not bundle.is_dir():
                 try:
                     _index(shard, lang, bundle, Path(tmp))
@@ -167,6 +179,45 @@ def write_search(records: Sequence[SearchRecord], site_dir: Path, language: str,
 
 class IndexingFailed(Exception):
     pass
+
+
+def _reference_code(language: str, tmp: Path) -> dict[str, bytes]:
+    """Pagefind's code files as this Pagefind writes them for ``language`` (indexing one
+    record); empty when it cannot run (then no kept bundle is sound)."""
+    bundle = Path(tempfile.mkdtemp(dir=tmp, prefix="reference-")) / "bundle"
+    try:
+        _index(Shard("reference", (SearchRecord("reference/", "Reference", "Reference"),)),
+               language, bundle, tmp)
+    except IndexingFailed:
+        return {}
+    return {name: path.read_bytes() for name, path in _files(bundle).items()
+            if CODE.fullmatch(name)}
+
+
+def _files(bundle: Path) -> dict[str, Path]:
+    """Every entry under ``bundle`` by its relative path (folders left out)."""
+    return {p.relative_to(bundle).as_posix(): p for p in bundle.rglob("*")
+            if p.is_symlink() or not p.is_dir()}
+
+
+def _sound(bundle: Path, code: dict[str, bytes]) -> bool:
+    """Whether a kept bundle holds only what Pagefind writes: regular files, the code byte
+    for byte as this Pagefind writes it, data files by their names. The folder beside the
+    cache file is not trusted to hold what the build put there."""
+    if not code:
+        return False
+    files = _files(bundle)
+    if not set(code) <= set(files):
+        return False
+    for name, path in files.items():
+        if path.is_symlink() or not path.is_file():
+            return False
+        if name in code:
+            if path.read_bytes() != code[name]:
+                return False
+        elif not DATA.fullmatch(name):
+            return False
+    return True
 
 
 def _index(shard: Shard, language: str, bundle: Path, tmp: Path) -> None:

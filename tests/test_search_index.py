@@ -9,6 +9,7 @@ import logging
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from busy_site import served
@@ -116,8 +117,12 @@ def test_bundles_are_written_listed_and_reused(tmp_path: Path,
     assert not (bundle / "pagefind-ui.js").exists()
     assert len(list((bundle / "fragment").iterdir())) == len(records)
 
-    def no_indexing(*args: object) -> None:
-        raise AssertionError("indexed again")
+    index = search_index._index
+
+    def no_indexing(shard: search_index.Shard, *args: Any) -> None:
+        if shard.name != "reference":  # Pagefind's code, to check the kept bundle against
+            raise AssertionError("indexed again")
+        index(shard, *args)
 
     monkeypatch.setattr(search_index, "_index", no_indexing)
     again = tmp_path / "site2"
@@ -224,3 +229,20 @@ def test_a_build_whose_index_fails_goes_on_and_reports_it(
     report = json.loads((project / "build-report.json").read_text("utf-8"))
     left_out = [n for n in report["notices"] if n["origin"].startswith("pagefind/")]
     assert left_out and all("no index today" in n["reason"] for n in left_out)
+
+
+def test_a_kept_bundle_not_as_pagefind_wrote_it_is_indexed_again(tmp_path: Path) -> None:
+    """The bundles beside the cache file are not trusted: a changed script or a file
+    Pagefind does not write makes the build index that shard again, and neither reaches
+    the site."""
+    store, records = tmp_path / "store", days([3])
+    write_search(records, tmp_path / "first", "en", store)
+    script = (tmp_path / "first" / "pagefind" / "2026-03-01" / "pagefind.js").read_bytes()
+    kept = next(store.iterdir())
+    (kept / "pagefind.js").unlink()  # a hard link to the site's copy: replaced, not edited
+    (kept / "pagefind.js").write_text("alert(document.cookie)")
+    (kept / "fragment" / "extra.html").write_text("<script>alert(1)</script>")
+    write_search(records, tmp_path / "second", "en", store)
+    bundle = tmp_path / "second" / "pagefind" / "2026-03-01"
+    assert (bundle / "pagefind.js").read_bytes() == script
+    assert not (bundle / "fragment" / "extra.html").exists()

@@ -1,25 +1,25 @@
-"""The freeze rule: topics of closed months are decided once and never change again.
+"""The freeze rule: topics of closed periods are decided once.
 
 Grouping the whole archive at every build lets one new day move old articles
 between old topics (a new article shifts the statistics every pair is judged by),
 so a daily build re-renders pages of stories nobody wrote about that day, and its
 cost grows with the archive. Instead, the archive is grouped in **periods**:
 
-- a calendar month is **frozen** once it ended more than :data:`FREEZE_AFTER_DAYS`
-  days before the newest article's day;
-- months freeze in order. Freezing month *M* groups every article not yet in a
-  frozen topic and dated up to the end of *M* plus ``FREEZE_AFTER_DAYS`` days (so a
-  story running over the month's end stays whole), and freezes each topic that holds
-  an article of *M*, with all its articles;
+- months gather, from the oldest, into periods of at least :data:`PERIOD_ARTICLES`
+  dated articles; a period is **frozen** once its last month ended more than
+  :data:`FREEZE_AFTER_DAYS` days before the newest article's day;
+- periods freeze in order. Freezing a period groups every article not yet in a frozen
+  topic and dated up to the end of its last month plus ``FREEZE_AFTER_DAYS`` days (so a
+  story running over the period's end stays whole), and freezes each topic that holds
+  an article of the period, with all its articles;
 - the articles left (the open period, and the undated) are grouped together at every
   build. An article of an old story that arrives after its topic froze opens a topic
   of its own in the open period.
 
 Every step is a function of the articles alone, so a full build applies the same rule
-and gets the same topics as a build that froze the months one by one; a frozen
-step's topics are kept in the cache by its inputs, so a daily build groups only the
-open period.
-"""
+and gets the same topics as a build that froze the periods one by one; a frozen
+step's topics are kept in the cache by its articles, so a daily build groups only the
+open period (while merging copies, not frozen, leaves the old articles as they were)."""
 
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ def group_in_periods(items: Sequence[GroupItem], group: Grouping,
                      after_days: int = FREEZE_AFTER_DAYS,
                      least: int = PERIOD_ARTICLES) -> list[Topic]:
     """The topics of ``items`` by the freeze rule; ``group`` groups one step's items (told
-    whether the step is a frozen month's, whose result never changes). Topics come
+    whether the step is a frozen period's, kept while its articles are the same). Topics come
     largest first, ties by id, as :func:`~digest.group.group_articles` orders them."""
     days = {item.id: _day(item) for item in items}
     done: set[str] = set()

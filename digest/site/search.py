@@ -15,8 +15,8 @@ same index.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html.parser import HTMLParser
 
+from digest.fetch.feeds import html_paragraphs
 from digest.records import Article, Topic
 from digest.site.context import SiteContext
 from digest.site.paths import url_of
@@ -76,40 +76,7 @@ def _joined(parts: list[str]) -> str:
     return "\n".join(dict.fromkeys(p.strip() for p in parts if p and p.strip()))
 
 
-class _Text(HTMLParser):
-    """The text of an HTML fragment, a line per block; scripts and styles left out."""
-
-    SKIP = frozenset({"script", "style", "template", "noscript"})
-    BLOCKS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "div", "br", "tr",
-                        "blockquote", "pre", "dt", "dd", "section", "article"})
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-        self._skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.SKIP:
-            self._skipping += 1
-        elif tag in self.BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.SKIP and self._skipping:
-            self._skipping -= 1
-        elif tag in self.BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skipping:  # a line break inside a paragraph is a space
-            self.parts.append(" ".join(data.split("\n")))
-
-
 def page_record(url: str, title: str, content_html: str) -> SearchRecord:
     """A hand-written page (``docs/about.md``) as a search record: its title and its text,
     undated."""
-    parser = _Text()
-    parser.feed(content_html)
-    parser.close()
-    lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
-    return SearchRecord(url, title, _joined([title, *lines]))
+    return SearchRecord(url, title, _joined([title, *html_paragraphs(content_html)]))
