@@ -31,12 +31,12 @@ import urllib.parse
 import xml.sax
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from html.parser import HTMLParser
 from typing import Any
 
 import feedparser
 from feedparser.mixin import _FeedParserMixin
 
+from digest.html_text import html_paragraphs
 from digest.validtext import xml_legal
 
 # feedparser's bozo reasons that still leave a faithful parse
@@ -46,8 +46,6 @@ _PREFIX_USED = re.compile(  # in a tag's name, or an attribute's
     r"</?([A-Za-z_][\w.-]*):[A-Za-z_]|\s([A-Za-z_][\w.-]*):[A-Za-z_][\w.-]*\s*=")
 _PREFIX_DECLARED = re.compile(r"\sxmlns:([A-Za-z_][\w.-]*)\s*=")
 _ROOT_TAG = re.compile(r"<(?![?!])[A-Za-z_][\w:.-]*")
-_BLOCKS = frozenset("p div br li h1 h2 h3 h4 h5 h6 blockquote pre tr section article "
-                    "header footer figure figcaption ul ol table hr dd dt".split())
 _ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.IGNORECASE)
 # XML 1.0 appendix F: a byte order mark names the encoding; without one, the first four bytes
 # of "<?xm" say which family to read the declaration in (the UTF-32 marks come before UTF-16's,
@@ -89,7 +87,6 @@ _COMMON_MARKS = frozenset("\u00a0«»„“”‘’‚–—…•·№°©®�
 # JSON Feed 1.0 and 1.1 say https; feeds written with http exist and are the same format
 _JSON_FEED_VERSION = re.compile(r"https?://jsonfeed\.org/version/", re.IGNORECASE)
 _LOOKS_LIKE_HTML = re.compile(r"</\w+>|&#?\w+;")  # feedparser's test (a close tag, an entity)
-_SKIP = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "object"})
 
 
 class FeedError(ValueError):
@@ -466,47 +463,6 @@ def item_id(key: str) -> str:
 
 def word_count(paragraphs: Iterable[str]) -> int:
     return sum(len(p.split()) for p in paragraphs)
-
-
-# --- HTML fragments to paragraphs ----------------------------------------------------
-
-class _Paragraphs(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self.current: list[str] = []
-        self.skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIP:
-            self.skipping += 1
-        elif tag in _BLOCKS:
-            self.flush()
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP:
-            self.skipping = max(0, self.skipping - 1)
-        elif tag in _BLOCKS:
-            self.flush()
-
-    def handle_data(self, data: str) -> None:
-        if not self.skipping:
-            self.current.append(data)
-
-    def flush(self) -> None:
-        text = " ".join("".join(self.current).split())
-        if text:
-            self.out.append(text)
-        self.current = []
-
-
-def html_paragraphs(html: str) -> list[str]:
-    """The text of an HTML fragment, one string per block (p, li, h2, br...), spaces collapsed."""
-    parser = _Paragraphs()
-    parser.feed(html)
-    parser.close()
-    parser.flush()
-    return parser.out
 
 
 def text_paragraphs(text: str) -> list[str]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from digest.fetch.feeds import html_paragraphs
+from digest.html_text import html_paragraphs
 from digest.records import Article, Topic
 from digest.site.context import SiteContext
 from digest.site.paths import url_of
