@@ -227,7 +227,7 @@ def run_build(folder: Path) -> dict:
     report = json.loads((folder / "build-report.json").read_text("utf-8"))
     return {"seconds": seconds, "peak_mb": peak_kb / 1024, "stages": report["seconds"],
             "articles": report["articles"], "topics": report.get("topics"),
-            "pages_reused": report.get("pages_reused", 0)}
+            "pages_reused": report.get("pages_reused", 0), "peaks": report.get("peak_mb", {})}
 
 
 class _Assets(HTMLParser):
@@ -378,6 +378,9 @@ def print_table(rows: list[dict]) -> None:
             stages = ", ".join(f"{k} {v:.1f}" for k, v in run["stages"].items())
             print(f"  {r['n']:,} {label}: {run['articles']:,} articles, "
                   f"{run['topics']} topics, {run['pages_reused']:,} pages reused; {stages}")
+            if run["peaks"]:  # the build process's own peak as each stage ended
+                peaks = ", ".join(f"{k} {v}" for k, v in run["peaks"].items())
+                print(f"    peak MB of the build process after each stage: {peaks}")
     print("\nbars (set at 100,000 articles; at smaller sizes indicative only):")
     for r in rows:
         peak = max(r[k]["peak_mb"] for k in ("cold", "same", "daily"))
@@ -392,6 +395,8 @@ def print_table(rows: list[dict]) -> None:
 def main(sizes: list[int], seed: int, generate_only: bool) -> int:
     if not (DATA / "cnndm" / "dev.jsonl").is_file():
         sys.exit(f"needs {DATA} (the shared data beside the checkout)")
+    if not generate_only and not Path(CHROMIUM).is_file():
+        sys.exit(f"needs {CHROMIUM} (Debian's chromium) to measure a first search")
     gen = Generator(real_sentences(), seed)
     if generate_only:
         for n in sizes:

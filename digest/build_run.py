@@ -51,6 +51,8 @@ class BuildResult:
     seconds: Mapping[str, float]  # per stage, MkDocs' own rendering included
     reused: tuple[str, ...] = ()  # files copied from the previous site (site-relative)
     pages_reused: int = 0  # how many of ``reused`` are pages (the rest are feeds and such)
+    # the build process's peak resident memory (MB) as each stage ended: where a peak is made
+    peak_mb: Mapping[str, int] = field(default_factory=dict)
 
     def report(self) -> dict[str, Any]:
         """The build report: what went in, what was skipped, what was reused, stage times."""
@@ -65,4 +67,5 @@ class BuildResult:
             "pages_reused": self.pages_reused,
             "files_reused": len(self.reused) - self.pages_reused,
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+            "peak_mb": dict(self.peak_mb),
         }

@@ -164,14 +164,16 @@ def _loc(entry: str) -> str:
     return found.group(1) if found else ""
 
 
-def merge_sitemap(previous_site: Path | None, site_dir: Path, urls: set[str], base: str) -> None:
-    """Carry the previous sitemap entries of reused pages into the new sitemap, in URL
-    order, and write the gzip copy without a timestamp (reproducible either way)."""
+def merge_sitemap(previous_site: Path | None, site_dir: Path, urls: set[str], base: str,
+                  written: Sequence[str] = ()) -> None:
+    """Carry the previous sitemap entries of reused pages, and the entries of pages
+    ``written`` outside MkDocs' page list, into the new sitemap, in URL order, and write
+    the gzip copy without a timestamp (reproducible either way)."""
     new_path = site_dir / "sitemap.xml"
     if not new_path.is_file():
         return
     new = new_path.read_text("utf-8")
-    entries = [m.group(0) for m in _URL_ENTRY.finditer(new)]
+    entries = [m.group(0) for m in _URL_ENTRY.finditer(new)] + [e for e in written if e]
     old_path = previous_site / "sitemap.xml" if previous_site else None
     if old_path and old_path.is_file() and urls:
         absolute = {base + u for u in urls} | urls

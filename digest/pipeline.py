@@ -106,11 +106,14 @@ def build_digest(config: Config, *, jobs: int | None = None, executor: Executor 
             templates = learn_source_templates(units, store)
             furniture = {**learn_source_furniture(docs, store), **templates}
             notices.extend(template_notices(units, templates, config))
+            del units  # each page's text is let go as soon as nothing reads it any more
         with times.timed("clean+summarize"):
             results = process_documents(docs, furniture, config.summary_sentences, store,
                                         executor, jobs, progress)
         articles, fingerprints, dropped, undated = checked_articles(
             docs, results, today, {s.name: s.headline_only == "link" for s in config.sources})
+        documents = len(docs)
+        del docs, results  # the pages as read, and the cleaned articles now in ``articles``
         skipped, notices = [*skipped, *dropped], [*notices, *undated]
         with times.timed("dedupe"):
             kept, duplicates = merge_duplicates(articles, fingerprints)
@@ -134,7 +137,7 @@ def build_digest(config: Config, *, jobs: int | None = None, executor: Executor 
             pictures, picture_notices = article_pictures(config, kept)
         notices.extend(picture_notices)
     log.info("%d documents: %d articles, %d duplicates merged, %d topics, %d skipped",
-             len(docs), len(kept), len(duplicates), len(topics), len(skipped))
+             documents, len(kept), len(duplicates), len(topics), len(skipped))
     # no dated article: the newest input's modification or fetch time, never the clock
     built = build_stamp((a.date for a in (*kept, *duplicates)),
                         newest_input=lambda: newest_input(config))

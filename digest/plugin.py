@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from jinja2 import Environment
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
@@ -53,6 +54,7 @@ try:
         reusable,
     )
     from digest.lock import LOCK_WAIT, LockTimeout, holding
+    from digest.page_html import Theme, render_pages
     from digest.pipeline import build_digest
     from digest.records import BuildSummary, Digest
     from digest.search_index import search_store, write_search
@@ -63,13 +65,16 @@ try:
     from digest.site.language import language_tag
     from digest.site.origins import grouped
     from digest.site.search import SearchRecord, page_record
-    from digest.timing import StageTimes
+    from digest.timing import StageTimes, peak_mb
 except ImportError as exc:
     raise ValidationError(describe_import_error(exc)) from None
 
 EXAMPLES = 3  # inputs named on the terminal line of a reason several inputs share
 log = logging.getLogger("mkdocs.plugins.digest")
 REPORT_FILE = "build-report.json"  # written beside the site folder, not published in it
+# pages outside the navigation are written by digest.page_html, a page at a time, after
+# MkDocs' own; False hands them to MkDocs (the tests compare the two sites)
+WRITE_OUTSIDE_MKDOCS = True
 FOOTER_SOURCES = 6  # sources named in the footer; more are counted
 
 
@@ -92,6 +97,7 @@ class _Run:
     summary: BuildSummary | None = None  # the digest itself is let go once pages are made
     page_keys: dict[str, str] = field(default_factory=dict)
     reused: list[File] = field(default_factory=list)  # copied from the previous site
+    deferred: list[File] = field(default_factory=list)  # pages written after MkDocs' own
     search: list[SearchRecord] = field(default_factory=list)  # indexed after MkDocs' build
     mkdocs_start: float = 0.0  # when MkDocs took over from on_files: its time is reported too
 
@@ -101,6 +107,9 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     result: BuildResult | None = None  # set when a build has finished
     _run: _Run | None = None
     _lit: Page | None = None  # the tab lit for the page being written (on_page_context)
+    _nav: Navigation | None = None  # this build's navigation and theme, for deferred pages
+    _env: Environment | None = None
+    _files: Files | None = None
 
     @event_priority(100)  # before the search plugin reads the theme's language
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -134,6 +143,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         quiet_theme_search(config)
         return config
 
+    @event_priority(-100)  # after other plugins: the navigation the pages are built with
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         """The tabs the sample's mkdocs.yml names in English ("Today", "Topics"...) read in
         the site's language; a title written otherwise in mkdocs.yml stays as written."""
@@ -142,7 +152,14 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         for item in nav.items:
             if item.title in translated:
                 item.title = translated[item.title]
+        self._nav = nav
         return nav
+
+    @event_priority(-100)
+    def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+        """Keep the template environment deferred pages are written with."""
+        self._env, self._files = env, files
+        return env
 
     def on_page_context(self, context: TemplateContext, page: Page, config: MkDocsConfig,
                         nav: Navigation) -> TemplateContext:
@@ -175,6 +192,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             raise PluginError(str(exc)) from None
 
     def _release(self) -> None:
+        _PAGES_LOG.removeFilter(_quiet_left_out)
+        self._nav = self._env = self._files = None
         if self._run is not None:
             self._run.locks.close()
 
@@ -205,8 +224,13 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
                 continue
             in_nav = src in NAV_PAGES  # nav pages are always rendered: the nav is in each page
             inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
-            self._add(files, File.generated(config, src, content=markdown, inclusion=inclusion),
-                      page_key(markdown, layout), reuse=not in_nav)
+            page = File.generated(config, src, content=markdown, inclusion=inclusion)
+            if not self._add(files, page, page_key(markdown, layout), reuse=not in_nav) \
+                    and not in_nav and WRITE_OUTSIDE_MKDOCS:
+                page.inclusion = InclusionLevel.EXCLUDED
+                run.deferred.append(page)
+        if run.deferred or run.reused:  # MkDocs' note on each link to a page it leaves out
+            _PAGES_LOG.addFilter(_quiet_left_out)
         site.files["opml.xml"] = opml_document(run.feeds, created=dt.datetime.fromisoformat(
             digest.built))  # the build stamp, not the clock: reproducible
         for path, content in site.files.items():
@@ -226,18 +250,20 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
                 self._add(files, File.generated(config, path, abs_src_path=str(kept)),
                           page_key(path, "picture"), reuse=True)
 
-    def _add(self, files: Files, file: File, key: str, *, reuse: bool) -> None:
+    def _add(self, files: Files, file: File, key: str, *, reuse: bool) -> bool:
         """Add a generated page or file, keyed in this build's page keys; when ``reuse``
         allows and the previous site holds exactly it, it is linked from there after the
-        build instead of being rendered (links to it still resolve)."""
+        build instead of being rendered (links to it still resolve), and True is returned."""
         run = self._state
         run.page_keys[file.dest_uri] = key
         previous = run.request.previous_site
-        if reuse and previous is not None and reusable(
-                run.request.ledger, previous, file.dest_uri, key):
+        reused = reuse and previous is not None and reusable(
+            run.request.ledger, previous, file.dest_uri, key)
+        if reused:
             file.inclusion = InclusionLevel.EXCLUDED
             run.reused.append(file)
         files.append(file)
+        return reused
 
     def _footer(self, config: MkDocsConfig, files: Files) -> None:
         """What the theme's footer shows: the build date, the sources, the feeds."""
@@ -319,13 +345,23 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         if run.summary is None:
             return
         site_dir = Path(config.site_dir)
+        run.times.seconds["mkdocs"] = time.perf_counter() - run.mkdocs_start
+        run.times.peak_mb["mkdocs"] = peak_mb()
+        entries: list[str] = []
+        if run.deferred:
+            assert self._nav is not None and self._env is not None and self._files is not None
+            theme = Theme(config, self._files, self._nav, self._env,
+                          self._files.documentation_pages())
+            with run.times.timed("page html"):
+                entries = render_pages(theme, run.deferred,
+                                       self.config.jobs or os.cpu_count() or 1)
+            run.deferred = []
         previous = run.request.previous_site
         reused = [f.dest_uri for f in run.reused]
         if previous is not None and reused:
             copy_pages(previous, site_dir, reused)
         urls = {f.url for f in run.reused if f.is_documentation_page()}
-        merge_sitemap(previous, site_dir, urls, config.site_url or "")
-        run.times.seconds["mkdocs"] = time.perf_counter() - run.mkdocs_start
+        merge_sitemap(previous, site_dir, urls, config.site_url or "", entries)
         with run.times.timed("search"):
             failed = write_search(sorted(run.search, key=lambda r: r.url), site_dir,
                                   run.feeds.site.language, search_store(run.feeds.cache))
@@ -333,7 +369,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         if failed:  # each already a warning; the report lists them too
             run.summary = replace(run.summary, notices=(*run.summary.notices, *failed))
         self.result = BuildResult(run.summary, dict(run.page_keys), dict(run.times.seconds),
-                                  tuple(reused), len(urls))
+                                  tuple(reused), len(urls), dict(run.times.peak_mb))
         site_dir.resolve().parent.joinpath(REPORT_FILE).write_text(
             json.dumps(self.result.report(), indent=2, ensure_ascii=False), encoding="utf-8")
         for group in grouped(run.summary.skipped, run.feeds.sources):
@@ -345,6 +381,16 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
                         len(group.origins), group.source, group.reason,
                         ", ".join(group.origins[:EXAMPLES]),
                         f" and {more} more" if more > 0 else "")
+
+
+_PAGES_LOG = logging.getLogger("mkdocs.structure.pages")
+
+
+def _quiet_left_out(record: logging.LogRecord) -> bool:
+    """Drop MkDocs' note (below a warning) on a link to a page it was told to leave out:
+    the digest writes or reuses those pages itself."""
+    return record.levelno >= logging.WARNING or "excluded from the built site" not in str(
+        record.msg)
 
 
 def quiet_theme_search(config: MkDocsConfig) -> None:
