@@ -36,8 +36,10 @@ class BuildRequest:
     site_target: Path | None = None  # None: MkDocs' own site_dir
     previous_site: Path | None = None  # None: every page is rendered
     ledger: Mapping[str, Sequence[Any]] = field(default_factory=dict)  # of previous_site
+    layout: Mapping[str, str] = field(default_factory=dict)  # previous_site's layout parts
     progress: Progress | None = None  # draws progress bars; None: none
-    say: Callable[[str], None] = log.info  # where "waiting for another build" goes
+    # where "waiting for another build" and "every page is made again" go
+    say: Callable[[str], None] = log.info
     lock_wait: float = LOCK_WAIT  # seconds to wait for another build of the site or cache
     executor: str = ""  # a Dask scheduler for the per-article work; "": feeds.yaml's executor
 
@@ -53,6 +55,7 @@ class BuildResult:
     pages_reused: int = 0  # how many of ``reused`` are pages (the rest are feeds and such)
     # the build process's peak resident memory (MB) as each stage ended: where a peak is made
     peak_mb: Mapping[str, int] = field(default_factory=dict)
+    layout: Mapping[str, str] = field(default_factory=dict)  # for the ledger: layout_parts
 
     def report(self) -> dict[str, Any]:
         """The build report: what went in, what was skipped, what was reused, stage times."""

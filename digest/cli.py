@@ -246,7 +246,7 @@ def _build_locked(cfg: Any, target: Path, *, lock_wait: float, no_cache: bool,
     from mkdocs.exceptions import MkDocsException
 
     from digest.build_run import BuildRequest
-    from digest.incremental import read_ledger, write_ledger
+    from digest.incremental import read_layout, read_ledger, write_ledger
     from digest.publish import discard, discard_leftovers, staging_dir, swap_in
 
     discard_leftovers(target)
@@ -257,7 +257,8 @@ def _build_locked(cfg: Any, target: Path, *, lock_wait: float, no_cache: bool,
     plugin = cfg.plugins["digest"]
     plugin.request = BuildRequest(
         site_target=target, previous_site=previous,
-        ledger=read_ledger(target) if previous else {}, progress=_progress_reporter(),
+        ledger=read_ledger(target) if previous else {},
+        layout=read_layout(target) if previous else {}, progress=_progress_reporter(),
         say=_say, lock_wait=lock_wait, executor=executor)
     try:
         mkdocs_build(cfg)
@@ -278,7 +279,7 @@ def _build_locked(cfg: Any, target: Path, *, lock_wait: float, no_cache: bool,
         raise click.ClickException(f"could not put the new site in place ({exc});"
                                    " the previous site is unchanged") from None
     # only now, and only if the folder there is ours: the ledger must describe the live site
-    write_ledger(target, result.page_keys, built)
+    write_ledger(target, result.page_keys, built, result.layout)
     seconds = ", ".join(f"{k} {v:.1f}s" for k, v in result.seconds.items())
     click.echo(f"Built {target}: {d.articles + d.duplicates} articles in,"
                f" {d.duplicates} duplicates merged, {d.articles} published,"

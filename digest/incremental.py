@@ -49,21 +49,31 @@ def site_identity(folder: Path) -> list[int]:
     return [st.st_dev, st.st_ino, st.st_mtime_ns]
 
 
-def read_ledger(site_dir: Path) -> dict[str, list[Any]]:
-    """The ledger of the site now at ``site_dir``: page file -> [key, mtime_ns]; empty when
-    there is none or it was written for another folder than the one there now."""
+def _ledger(site_dir: Path) -> dict[str, Any]:
+    """The ledger file of the site now at ``site_dir``; empty when there is none or it was
+    written for another folder than the one there now."""
     try:
         data = json.loads(ledger_path(site_dir).read_text("utf-8"))
         here = site_identity(site_dir)
     except (OSError, ValueError):
         return {}
-    if not isinstance(data, dict) or data.get("site") != here:
-        return {}
-    pages = data.get("pages")
+    return data if isinstance(data, dict) and data.get("site") == here else {}
+
+
+def read_ledger(site_dir: Path) -> dict[str, list[Any]]:
+    """The pages of the site now at ``site_dir``: page file -> [key, mtime_ns]."""
+    pages = _ledger(site_dir).get("pages")
     return pages if isinstance(pages, dict) else {}
 
 
-def write_ledger(site_dir: Path, keys: Mapping[str, str], built: int | None = None) -> None:
+def read_layout(site_dir: Path) -> dict[str, str]:
+    """The :func:`layout_parts` the site now at ``site_dir`` was built with."""
+    layout = _ledger(site_dir).get("layout")
+    return ({str(k): str(v) for k, v in layout.items()} if isinstance(layout, dict) else {})
+
+
+def write_ledger(site_dir: Path, keys: Mapping[str, str], built: int | None = None,
+                 layout: Mapping[str, str] | None = None) -> None:
     """Record each page file's key with the file's mtime, so that a page later rewritten
     by anything else (a plain ``mkdocs build``) is never mistaken for ours, and the
     identity of the folder. ``built`` is the inode of the folder the build made: if
@@ -83,7 +93,8 @@ def write_ledger(site_dir: Path, keys: Mapping[str, str], built: int | None = No
             except OSError:
                 continue
         tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps({"site": here, "pages": entries}), "utf-8")
+        tmp.write_text(json.dumps({"site": here, "layout": dict(layout or {}),
+                                   "pages": entries}), "utf-8")
         os.replace(tmp, path)
     except OSError as exc:
         log.warning("%s: could not be written (%s); the next build renders every page",
@@ -111,32 +122,53 @@ def _version(name: str) -> str:
         return ""
 
 
-def layout_key(config: Mapping[str, Any], extra: Iterable[str] = ()) -> str:
-    """A hash of everything besides a page's Markdown that shapes its HTML.
+def layout_parts(config: Mapping[str, Any]) -> dict[str, str]:
+    """What besides a page's Markdown shapes its HTML, part by part (a hash or a version):
+    mkdocs.yml, the settings feeds.yaml puts into it, hand-written docs (the nav shows their
+    titles), the theme's overrides, and package versions. A part that changes between two
+    builds makes every page again, and is named (:func:`changed_parts`)."""
+    def digest_of(*chunks: bytes) -> str:
+        return hashlib.sha256(b"\0".join(chunks)).hexdigest()[:16]
 
-    Covers mkdocs.yml, the settings feeds.yaml puts into it, theme overrides
-    and hand-written docs (the nav shows their titles), and package versions.
-    """
-    h = hashlib.sha256()
+    def folder(path: object, apart: object = None) -> str:
+        if not path or not Path(str(path)).is_dir():
+            return ""
+        skip = Path(str(apart)).resolve() if apart else None  # a part of its own
+        return digest_of(*(chunk for f in sorted(Path(str(path)).rglob("*")) if f.is_file()
+                           and not (skip and f.resolve().is_relative_to(skip))
+                           for chunk in (f.as_posix().encode(), f.read_bytes())))
+
     config_file = config.get("config_file_path")
-    if config_file and Path(config_file).is_file():
-        h.update(Path(config_file).read_bytes())
-    for key in ("site_name", "site_url", "site_description", "copyright", "extra"):
-        h.update(repr(config.get(key)).encode())
-    folders = [config.get("docs_dir")]
     theme = config.get("theme")
-    custom_dir = getattr(theme, "custom_dir", None) if theme is not None else None
-    folders.append(custom_dir)
-    for folder in filter(None, folders):
-        for path in sorted(Path(folder).rglob("*")):
-            if path.is_file():
-                h.update(path.as_posix().encode())
-                h.update(path.read_bytes())
-    for name in _PACKAGES:
-        h.update(f"{name}={_version(name)}".encode())
-    for part in extra:
-        h.update(part.encode())
-    return h.hexdigest()[:24]
+    overrides = getattr(theme, "custom_dir", None) if theme else None
+    parts = {
+        "mkdocs.yml": digest_of(Path(config_file).read_bytes())
+        if config_file and Path(config_file).is_file() else "",
+        "site settings": digest_of(*(repr(config.get(key)).encode() for key in (
+            "site_name", "site_url", "site_description", "copyright", "extra"))),
+        "docs/": folder(config.get("docs_dir"), overrides),
+        "theme overrides": folder(overrides),
+    }
+    parts.update({name: _version(name) for name in _PACKAGES})
+    return parts
+
+
+def layout_key(parts: Mapping[str, str]) -> str:
+    """One key for the :func:`layout_parts` of a build."""
+    return hashlib.sha256(json.dumps(dict(sorted(parts.items()))).encode()).hexdigest()[:24]
+
+
+def changed_parts(before: Mapping[str, str], now: Mapping[str, str]) -> list[str]:
+    """The layout parts that differ from the previous build's (none when it recorded none);
+    a package is named with its versions."""
+    if not before:
+        return []
+    changed = []
+    for name, value in now.items():
+        if before.get(name) != value:
+            old = before.get(name) or "?"
+            changed.append(f"{name} {old} -> {value}" if name in _PACKAGES else name)
+    return changed
 
 
 def page_key(markdown: str, layout: str) -> str:

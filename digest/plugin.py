@@ -47,8 +47,10 @@ try:
     from digest.fetch.images import picture_files
     from digest.fetch.opml import opml_document
     from digest.incremental import (
+        changed_parts,
         copy_pages,
         layout_key,
+        layout_parts,
         merge_sitemap,
         page_key,
         reusable,
@@ -99,6 +101,7 @@ class _Run:
     reused: list[File] = field(default_factory=list)  # copied from the previous site
     deferred: list[File] = field(default_factory=list)  # pages written after MkDocs' own
     search: list[SearchRecord] = field(default_factory=list)  # indexed after MkDocs' build
+    layout: dict[str, str] = field(default_factory=dict)  # what shapes pages besides Markdown
     mkdocs_start: float = 0.0  # when MkDocs took over from on_files: its time is reported too
 
 
@@ -217,7 +220,12 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
                                jobs=self.config.jobs or os.cpu_count() or 1)
         run.search = site.search
         self._footer(config, files)
-        layout = layout_key(config)
+        parts = layout_parts(config)
+        run.layout, layout = parts, layout_key(parts)
+        changed = changed_parts(run.request.layout, parts)
+        if changed and run.request.ledger:
+            run.request.say(f"{', '.join(changed)}: changed since the last build, so every"
+                            " page is made again")
         for src, markdown in site.pages.items():
             if files.get_file_from_path(src) is not None:
                 log.warning("docs/%s is hand-written and hides the generated page", src)
@@ -369,7 +377,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         if failed:  # each already a warning; the report lists them too
             run.summary = replace(run.summary, notices=(*run.summary.notices, *failed))
         self.result = BuildResult(run.summary, dict(run.page_keys), dict(run.times.seconds),
-                                  tuple(reused), len(urls), dict(run.times.peak_mb))
+                                  tuple(reused), len(urls), dict(run.times.peak_mb),
+                                  dict(run.layout))
         site_dir.resolve().parent.joinpath(REPORT_FILE).write_text(
             json.dumps(self.result.report(), indent=2, ensure_ascii=False), encoding="utf-8")
         for group in grouped(run.summary.skipped, run.feeds.sources):

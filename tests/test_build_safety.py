@@ -194,6 +194,21 @@ def test_incremental_rebuild_equals_a_full_build(tmp_path: Path) -> None:
     assert tree_hash(project / "full") == incremental
 
 
+def test_a_changed_layout_makes_every_page_again_and_says_what_changed(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    assert digest_build(project).returncode == 0
+    same = digest_build(project)
+    assert same.returncode == 0 and "made again" not in same.stderr
+    override = project / "docs" / "overrides" / "main.html"
+    override.write_text(override.read_text("utf-8") + "\n{# a theme change #}\n", "utf-8")
+    changed = digest_build(project)
+    assert changed.returncode == 0
+    assert "theme overrides: changed since the last build, so every page is made again" \
+        in changed.stderr.splitlines()
+    report = json.loads((project / "build-report.json").read_text("utf-8"))
+    assert report["pages_reused"] == 0
+
+
 def test_replaced_sites_are_deleted_off_the_critical_path(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
     assert digest_build(project).returncode == 0
