@@ -45,7 +45,6 @@ from digest.dedupe import FINGERPRINT_KEY, Candidate, Fingerprint, copy_adds, fi
 from digest.fetch.images import article_pictures
 from digest.fields import from_fields
 from digest.group import ItemFeatures, group_articles, item_features
-from digest.group.periods import group_in_periods
 from digest.per_article import (
     Processed,
     Progress,
@@ -54,6 +53,7 @@ from digest.per_article import (
     map_documents,
     own_furniture,
 )
+from digest.periods import Period, decide_in_periods, frozen_periods
 from digest.records import (
     Article,
     Cleaned,
@@ -115,11 +115,12 @@ def build_digest(config: Config, *, jobs: int | None = None, executor: Executor 
         documents = len(docs)
         del docs, results  # the pages as read, and the cleaned articles now in ``articles``
         skipped, notices = [*skipped, *dropped], [*notices, *undated]
+        periods = frozen_periods(a.date for a in articles)  # the freeze rule's
         with times.timed("dedupe"):
-            kept, duplicates = merge_duplicates(articles, fingerprints)
+            kept, duplicates = merge_duplicates(articles, fingerprints, store, periods)
         with times.timed("group"):
             topics = group_topics(group_items(kept, duplicates), store,
-                                  publisher_names(config, furniture))
+                                  publisher_names(config, furniture), periods)
         with times.timed("topic summaries"):
             topics = summarize_topics(topics, {a.id: a for a in kept},
                                       config.topic_summary_sentences, store)
@@ -288,16 +289,34 @@ def checked_articles(docs: Sequence[RawDocument], results: Sequence[Processed], 
 
 # --- corpus-wide -----------------------------------------------------------------------
 
-def merge_duplicates(articles: Sequence[Article], fingerprints: Mapping[str, bytes]
+def merge_duplicates(articles: Sequence[Article], fingerprints: Mapping[str, bytes],
+                     store: Store = NO_CACHE, periods: Sequence[Period] = ()
                      ) -> tuple[list[Article], list[Article]]:
     """Canonical articles (with their ``also_in`` copies) and the duplicates, in input order.
     Articles without a fingerprint (headlines only) are nobody's copy. A canonical article
     without a picture of its own takes that of its first copy (by source priority) that has
-    one."""
+    one. Copies are decided by the freeze rule (:mod:`digest.periods`): a frozen period's
+    are kept in ``store`` by its step's articles, and never change again."""
     candidates = [Candidate(id=a.id, fingerprint=Fingerprint.from_bytes(fingerprints[a.id]),
                             date=a.date, priority=a.priority, source=a.source, title=a.title)
                   for a in articles if a.id in fingerprints]
-    canonical_of = find_duplicates(candidates)
+
+    def step(members: Sequence[Candidate], frozen: bool) -> list[tuple[str, ...]]:
+        def compute() -> list[tuple[str, ...]]:
+            return copy_clusters(members, find_duplicates(members))
+        if not frozen:
+            return compute()
+        inputs = [(c.id, fingerprints[c.id], c.date, c.priority, c.source, c.title)
+                  for c in members]
+        kept = list(store.each("frozen copies", [inputs], lambda todo: [compute()],
+                               of=list[tuple[str, ...]])[0])
+        # a cache file is data: used only when it holds each of these articles once
+        ids = [i for cluster in kept for i in cluster]
+        return kept if sorted(ids) == sorted(c.id for c in members) else compute()
+
+    canonical_of = {dup: cluster[0] for cluster in decide_in_periods(
+        candidates, step, lambda cluster: cluster, periods, whole_step=True)
+        for dup in cluster[1:]}
     by_id = {a.id: a for a in articles}
     copies: dict[str, list[Article]] = defaultdict(list)
     for dup, canon in canonical_of.items():
@@ -317,6 +336,16 @@ def merge_duplicates(articles: Sequence[Article], fingerprints: Mapping[str, byt
     return kept, duplicates
 
 
+def copy_clusters(members: Sequence[Candidate], canonical_of: Mapping[str, str]
+                  ) -> list[tuple[str, ...]]:
+    """Every member once: each canonical article followed by its copies (by id), and each
+    article without copies alone."""
+    copies: dict[str, list[str]] = defaultdict(list)
+    for dup, canon in canonical_of.items():
+        copies[canon].append(dup)
+    return [(c.id, *sorted(copies.get(c.id, ()))) for c in members if c.id not in canonical_of]
+
+
 def group_items(kept: Sequence[Article], duplicates: Sequence[Article]) -> list[GroupItem]:
     """What grouping sees: each canonical article with the related titles of all its copies."""
     extra: dict[str, list[str]] = defaultdict(list)
@@ -329,10 +358,13 @@ def group_items(kept: Sequence[Article], duplicates: Sequence[Article]) -> list[
 
 
 def group_topics(items: Sequence[GroupItem], store: Store = NO_CACHE,
-                 publishers: Sequence[str] = ()) -> list[Topic]:
-    """The topics of ``items`` by the freeze rule (:mod:`digest.group.periods`): a frozen
-    period's topics are kept in ``store`` by its step's items for good, the open period's
-    while its items (and the ``publishers`` topic names leave out) are unchanged."""
+                 publishers: Sequence[str] = (), periods: Sequence[Period] = ()
+                 ) -> list[Topic]:
+    """The topics of ``items`` by the freeze rule (:mod:`digest.periods`) over ``periods``:
+    a frozen period's topics are kept in ``store`` by its step's items for good, the open
+    period's while its items (and the ``publishers`` topic names leave out) are unchanged.
+    Topics come largest first, ties by id, as :func:`~digest.group.group_articles` orders
+    them."""
     names = tuple(publishers)
     kept_as = list[Topic] | tuple[Topic, ...]
 
@@ -344,7 +376,8 @@ def group_topics(items: Sequence[GroupItem], store: Store = NO_CACHE,
                                    lambda todo: [compute()], of=kept_as)[0])
         return list(store.latest("topics", (list(members), names), compute, of=kept_as))
 
-    return group_in_periods(items, step)
+    topics = decide_in_periods(items, step, lambda topic: topic.article_ids, periods)
+    return sorted(topics, key=lambda t: (-len(t.article_ids), t.id))
 
 
 def publisher_names(config: Config, furniture: Mapping[str, frozenset[str]]) -> list[str]:

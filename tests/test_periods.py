@@ -7,17 +7,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digest import pipeline
 from digest.cache import Cache
-from digest.group import periods
-from digest.group.periods import FREEZE_AFTER_DAYS, frozen_periods, group_in_periods
-from digest.pipeline import CACHED_RECORDS, group_topics
-from digest.records import GroupItem, Topic
+from digest.dedupe import fingerprint
+from digest.periods import FREEZE_AFTER_DAYS, decide_in_periods, frozen_periods
+from digest.pipeline import CACHED_RECORDS, NO_CACHE, group_topics, merge_duplicates
+from digest.records import Article, GroupItem, Topic
 
 START = dt.date(2026, 1, 1)
 
@@ -41,14 +40,15 @@ def by_story(items: Sequence[GroupItem], frozen: bool) -> list[Topic]:
 def frozen_months(items: Sequence[GroupItem]) -> list[tuple[tuple[int, int], dt.date]]:
     """The frozen periods when every month is one: (month, cutoff)."""
     out = []
-    for months, cutoff in frozen_periods(items, least=1):
+    for months, cutoff in frozen_periods((i.date for i in items), least=1):
         assert len(months) == 1
         out.append((next(iter(months)), cutoff))
     return out
 
 
-def monthly(items: Sequence[GroupItem], group: object) -> list[Topic]:
-    return group_in_periods(items, group, least=1)  # type: ignore[arg-type]
+def monthly(items: Sequence[GroupItem], group: Any) -> list[Topic]:
+    periods = frozen_periods((i.date for i in items), least=1)
+    return decide_in_periods(items, group, lambda t: t.article_ids, periods)
 
 
 def test_nothing_freezes_within_a_short_span() -> None:
@@ -117,14 +117,14 @@ def test_a_period_gathers_months_until_it_holds_enough_articles() -> None:
     last full period stay open."""
     items = [item(1, d) for d in range(0, 200, 4)]  # 50 articles over Jan-Jul
     items.append(item(2, 300))  # the newest: late October
-    periods = frozen_periods(items, least=15)
+    dates = [i.date for i in items]
+    periods = frozen_periods(dates, least=15)
     assert [sorted(m) for m, _ in periods] == [
         [(2026, 1), (2026, 2)], [(2026, 3), (2026, 4)], [(2026, 5), (2026, 6)]]
-    assert frozen_periods(items) == []  # 2,000 by default: nothing here freezes
+    assert frozen_periods(dates) == []  # 2,000 by default: nothing here freezes
 
 
-def test_a_full_build_groups_as_builds_day_by_day_did(tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_full_build_groups_as_builds_day_by_day_did(tmp_path: Path) -> None:
     """With the real grouping and a cache: building every day from scratch and building
     day after day (frozen steps from the cache) give the same topics."""
     texts = {k: f"The council of town {k} voted on plan {k} for the harbour of town {k} "
@@ -132,14 +132,50 @@ def test_a_full_build_groups_as_builds_day_by_day_did(tmp_path: Path,
     items = [GroupItem(f"a{n:03d}", f"Town {n % 5} plan vote {n % 5}", texts[n % 5],
                        (START + dt.timedelta(days=3 * n)).isoformat())
              for n in range(50)]
-    monkeypatch.setattr(periods, "PERIOD_ARTICLES", 1)  # every month a period
-    monkeypatch.setattr(pipeline, "group_in_periods", lambda items, group: (
-        periods.group_in_periods(items, group, least=1)))
     cache = Cache(tmp_path / "cache.sqlite", CACHED_RECORDS)
     try:
         for upto in (30, 40, 50):
-            daily = group_topics(items[:upto], cache)
-            assert daily == group_topics(items[:upto])  # no cache: all computed
+            # every month a period
+            monthly = frozen_periods((i.date for i in items[:upto]), least=1)
+            daily = group_topics(items[:upto], cache, periods=monthly)
+            assert daily == group_topics(items[:upto], periods=monthly)  # all computed
     finally:
         cache.close()
     assert frozen_months(items)
+
+
+def story_article(n: int, day: int, source: str, story: int) -> Article:
+    words = ("crane", "ferry", "lighthouse", "quay", "lock gate")[story]
+    place = ("Gullrock", "Port Ardell", "Skerry Bay", "Tollin", "Marrow Head")[story]
+    body = tuple(f"Paragraph {i}: the {words} at {place} is repaired, and the {place} board"
+                 f" says the {words} cost {i * 7 + story} thousand less than feared."
+                 for i in range(6))
+    return Article(f"{source}/{n}", source, f"o{n}", title=f"Crane {story}", body=body,
+                   date=(START + dt.timedelta(days=day)).isoformat(), priority=n)
+
+
+def test_a_copy_of_a_frozen_article_leaves_it_as_it_was(tmp_path: Path) -> None:
+    """Copies freeze with their period, up to its cutoff: a later copy of a frozen article
+    is an article of the open period, and the frozen article keeps its page (the newest
+    copy would otherwise be the canonical one); a build without the cache decides the
+    same."""
+    january = story_article(1, 9, "a", 0)
+    march6 = story_article(2, 64, "a", 1)  # before January's cutoff, 7 March
+    march9 = story_article(3, 67, "b", 2)  # the newest: January has frozen
+    before = [january, march6, march9]
+    periods = frozen_periods((a.date for a in before), least=1)
+    assert [sorted(m) for m, _ in periods] == [[(2026, 1)]]
+    copy = story_article(4, 68, "c", 1)  # 10 March: word for word the article of 6 March
+    after = [*before, copy]
+    prints = {a.id: fingerprint(a.body).to_bytes() for a in after}
+    assert frozen_periods((a.date for a in after), least=1) == periods
+    cache = Cache(tmp_path / "cache.sqlite", CACHED_RECORDS)
+    try:
+        for store in (cache, cache, NO_CACHE):  # computed, then from the cache, then fresh
+            kept, duplicates = merge_duplicates(after, prints, store, periods)
+            assert [a.id for a in kept] == ["a/1", "a/2", "b/3", "c/4"] and duplicates == []
+    finally:
+        cache.close()
+    # without the freeze rule the newer copy takes the page of 6 March away
+    kept, duplicates = merge_duplicates(after, prints)
+    assert [d.id for d in duplicates] == ["a/2"]
