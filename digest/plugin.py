@@ -20,6 +20,8 @@ import glob
 import json
 import logging
 import os
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -58,6 +60,7 @@ try:
     from digest.lock import LOCK_WAIT, LockTimeout, holding
     from digest.page_html import Theme, render_pages
     from digest.pipeline import build_digest
+    from digest.publish import spool_prefix
     from digest.records import BuildSummary, Digest
     from digest.search_index import search_store, write_search
     from digest.site import NAV_PAGES, render_site
@@ -100,6 +103,7 @@ class _Run:
     page_keys: dict[str, str] = field(default_factory=dict)
     reused: list[File] = field(default_factory=list)  # copied from the previous site
     deferred: list[File] = field(default_factory=list)  # pages written after MkDocs' own
+    spool: Path | None = None  # where topic and article pages' Markdown waits
     search: list[SearchRecord] = field(default_factory=list)  # indexed after MkDocs' build
     layout: dict[str, str] = field(default_factory=dict)  # what shapes pages besides Markdown
     mkdocs_start: float = 0.0  # when MkDocs took over from on_files: its time is reported too
@@ -198,6 +202,9 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         _PAGES_LOG.removeFilter(_quiet_left_out)
         self._nav = self._env = self._files = None
         if self._run is not None:
+            if self._run.spool is not None:
+                shutil.rmtree(self._run.spool, ignore_errors=True)
+                self._run.spool = None
             self._run.locks.close()
 
     def on_build_error(self, error: Exception) -> None:
@@ -215,9 +222,13 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         except ExecutorError as exc:
             raise PluginError(str(exc)) from None
         run.summary = BuildSummary.of(digest)
+        # topic and article pages wait on disk beside the site until they are written
+        target = (run.request.site_target or Path(config.site_dir)).resolve()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        run.spool = Path(tempfile.mkdtemp(prefix=spool_prefix(target), dir=target.parent))
         with run.times.timed("pages"):
             site = render_site(digest, run.feeds, config.site_url or "/",
-                               jobs=self.config.jobs or os.cpu_count() or 1)
+                               jobs=self.config.jobs or os.cpu_count() or 1, spool=run.spool)
         run.search = site.search
         self._footer(config, files)
         parts = layout_parts(config)
@@ -233,10 +244,14 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             in_nav = src in NAV_PAGES  # nav pages are always rendered: the nav is in each page
             inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
             page = File.generated(config, src, content=markdown, inclusion=inclusion)
-            if not self._add(files, page, page_key(markdown, layout), reuse=not in_nav) \
-                    and not in_nav and WRITE_OUTSIDE_MKDOCS:
-                page.inclusion = InclusionLevel.EXCLUDED
-                run.deferred.append(page)
+            self._add_page(files, page, page_key(markdown, layout), in_nav=in_nav)
+        for src, markdown_digest in site.spooled.items():
+            if files.get_file_from_path(src) is not None:
+                log.warning("docs/%s is hand-written and hides the generated page", src)
+                continue
+            page = File.generated(config, src, abs_src_path=str(run.spool / src),
+                                  inclusion=InclusionLevel.NOT_IN_NAV)
+            self._add_page(files, page, page_key(markdown_digest, layout), in_nav=False)
         if run.deferred or run.reused:  # MkDocs' note on each link to a page it leaves out
             _PAGES_LOG.addFilter(_quiet_left_out)
         site.files["opml.xml"] = opml_document(run.feeds, created=dt.datetime.fromisoformat(
@@ -248,6 +263,15 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self._add_pictures(files, config, digest)
         run.mkdocs_start = time.perf_counter()
         return files
+
+    def _add_page(self, files: Files, page: File, key: str, *, in_nav: bool) -> None:
+        """Add a generated page: nav pages are always rendered by MkDocs (the nav is in
+        each page); any other is reused from the previous site, or written after MkDocs'
+        own pages (:mod:`digest.page_html`)."""
+        if not self._add(files, page, key, reuse=not in_nav) and not in_nav \
+                and WRITE_OUTSIDE_MKDOCS:
+            page.inclusion = InclusionLevel.EXCLUDED
+            self._state.deferred.append(page)
 
     def _add_pictures(self, files: Files, config: MkDocsConfig, digest: Digest) -> None:
         """The pictures the digest shows (``site.images``), copied into the site from where

@@ -52,10 +52,17 @@ def discard(folder: Path, site_dir: Path) -> None:
     _delete_detached(doomed)
 
 
+def spool_prefix(site_dir: Path) -> str:
+    """The name, before its random part, of a build's Markdown spool beside ``site_dir``."""
+    return f".{site_dir.name}.markdown-"
+
+
 def discard_leftovers(site_dir: Path) -> None:
-    """Hand any discarded folder a stopped machine left beside ``site_dir`` to a new child."""
-    for folder in site_dir.parent.glob(f".{site_dir.name}{_DISCARDED}*"):
-        _delete_detached(folder)
+    """Hand any discarded folder or Markdown spool a stopped machine left beside
+    ``site_dir`` to a new child."""
+    for pattern in (f".{site_dir.name}{_DISCARDED}*", f"{spool_prefix(site_dir)}*"):
+        for folder in site_dir.parent.glob(pattern):
+            _delete_detached(folder)
 
 
 def _delete_detached(folder: Path) -> None:

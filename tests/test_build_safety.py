@@ -216,6 +216,10 @@ def test_replaced_sites_are_deleted_off_the_critical_path(tmp_path: Path) -> Non
     leftover = project / ".site.discarded-stopped"
     (leftover / "articles").mkdir(parents=True)
     (leftover / "articles" / "index.html").write_text("old", "utf-8")
+    # and the Markdown spool of a build killed before it could delete it
+    spool = project / ".site.markdown-killed"
+    (spool / "articles").mkdir(parents=True)
+    (spool / "articles" / "a.md").write_text("# old", "utf-8")
     assert digest_build(project).returncode == 0
     assert (project / "site" / "index.html").is_file()
     deadline = time.monotonic() + 30

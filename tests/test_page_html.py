@@ -10,11 +10,11 @@ from types import SimpleNamespace
 from typing import cast
 
 import pytest
+from conftest import copy_project
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from digest import page_html, plugin
-from tests.conftest import copy_project
 
 
 def built(project: Path) -> dict[str, str]:

@@ -10,7 +10,8 @@ files. Nothing here touches the disk or reads the clock.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from digest.config import Config
 from digest.records import Digest
@@ -37,6 +38,9 @@ class Site:
     pages: dict[str, str]  # Markdown by source path relative to docs/
     files: dict[str, str]  # feed files (XML, JSON) by path relative to the site root
     search: list[SearchRecord]  # what the search index holds, by URL
+    # with a spool: the topic and article pages written there, by source path, each with
+    # its Markdown's digest (digest.site.parts.spool_digest); never in ``pages``
+    spooled: dict[str, str] = field(default_factory=dict)
 
 
 def render_head(ctx: SiteContext) -> dict[str, str]:
@@ -55,20 +59,27 @@ def render_pages(digest: Digest, config: Config) -> dict[str, str]:
     return render(SiteContext(digest, config), feeds=False).pages
 
 
-def render_site(digest: Digest, config: Config, base_url: str, *, jobs: int = 1) -> Site:
+def render_site(digest: Digest, config: Config, base_url: str, *, jobs: int = 1,
+                spool: Path | None = None) -> Site:
     """Every page and feed of the digest; ``base_url`` (the published site URL) makes the
     feeds' links absolute. The same digest and config always give the same output,
-    whatever ``jobs`` (processes rendering the per-topic and per-article parts)."""
-    return render(SiteContext(digest, config, base_url), jobs=jobs)
+    whatever ``jobs`` (processes rendering the per-topic and per-article parts). With a
+    ``spool`` folder, topic and article pages are written there instead of kept."""
+    return render(SiteContext(digest, config, base_url), jobs=jobs, spool=spool)
 
 
-def render(ctx: SiteContext, *, jobs: int = 1, feeds: bool = True) -> Site:
+def render(ctx: SiteContext, *, jobs: int = 1, feeds: bool = True,
+           spool: Path | None = None) -> Site:
     """The site of ``ctx``: its pages, and its feeds unless ``feeds`` is false."""
     writer = FeedWriter(ctx)
     pages = render_head(ctx)
     files = writer.site_feeds() if feeds else {}
-    parts = Parts(ctx, writer)
+    spooled: dict[str, str] = {}
+    parts = Parts(ctx, writer, spool)
     kinds = [Parts.TOPIC_PAGES, Parts.ARTICLE_PAGES] + [Parts.TOPIC_FEEDS] * feeds
     for kind, out in run_parts(parts, kinds, jobs):
-        (files if kind == Parts.TOPIC_FEEDS else pages).update(out)
-    return Site(pages, files, search_records(ctx) if feeds else [])
+        if kind == Parts.TOPIC_FEEDS:
+            files.update(out)
+        else:
+            (pages if spool is None else spooled).update(out)
+    return Site(pages, files, search_records(ctx) if feeds else [], spooled)

@@ -7,15 +7,21 @@ rather than receive it pickled). The slices come back in order, so the
 result is the same as one process rendering everything; where the platform
 cannot fork, where other threads run (``mkdocs serve``), or when the digest
 is small, everything is rendered in-process.
+
+Given a spool folder, the pages are written there as they are made, and only
+their hashes come back: the Markdown of an archive's pages is never all in
+memory at once (MkDocs reads each page from the spool when it writes it).
 """
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 from digest.site import article_page, topic_page
 from digest.site.context import SiteContext
@@ -33,15 +39,22 @@ class Parts:
     ARTICLE_PAGES = "article pages"
     TOPIC_FEEDS = "topic feeds"
 
-    def __init__(self, ctx: SiteContext, writer: FeedWriter) -> None:
-        self.ctx, self.writer = ctx, writer
+    def __init__(self, ctx: SiteContext, writer: FeedWriter, spool: Path | None = None) -> None:
+        self.ctx, self.writer, self.spool = ctx, writer, spool
 
     def size(self, kind: str) -> int:
         digest = self.ctx.digest
         return len(digest.articles if kind == self.ARTICLE_PAGES else digest.topics)
 
     def render(self, kind: str, start: int, stop: int) -> dict[str, str]:
-        """Pages or feed files of items ``start:stop`` of ``kind``, keyed by path."""
+        """Pages or feed files of items ``start:stop`` of ``kind``, keyed by path; with a
+        spool, pages are written there and their hashes (:func:`spool_digest`) come back."""
+        out = self._render(kind, start, stop)
+        if self.spool is None or kind == self.TOPIC_FEEDS:
+            return out
+        return {src: write_spooled(self.spool, src, text) for src, text in out.items()}
+
+    def _render(self, kind: str, start: int, stop: int) -> dict[str, str]:
         ctx = self.ctx
         if kind == self.TOPIC_FEEDS:
             return self.writer.topic_feeds(ctx.digest.topics[start:stop])
@@ -54,6 +67,20 @@ class Parts:
             if article.id in ctx.paged:  # an article older than site.keep_days has none
                 out[ctx.paths.article(article.id)] = article_page.render(ctx, article)
         return out
+
+
+def spool_digest(data: bytes) -> str:
+    """What stands for a spooled page's Markdown in its page key."""
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def write_spooled(spool: Path, src: str, text: str) -> str:
+    """Write one page's Markdown to ``spool`` under its source path; its digest."""
+    path = spool / src
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8")
+    path.write_bytes(data)
+    return spool_digest(data)
 
 
 _PARTS: Parts | None = None  # what forked workers render from: inherited, never pickled
