@@ -583,7 +583,8 @@ def part_speed(texts: dict[str, str], paths: list[Path], runs: int) -> float:
     from digest.clean import dates, lines, repeats
 
     caches = [
-        lines.line_words,
+        lines._short_line_words,
+        lines._long_line_words,
         repeats.repeat_key,
         lines.is_call_to_action,
         lines.is_credit,

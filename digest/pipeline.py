@@ -153,15 +153,21 @@ def learn_source_furniture(docs: Iterable[RawDocument],
     """Lines that recur across one source's files, learned per source.
 
     Each page's part of the learning is kept in ``store`` by the page's text, so a
-    new day's files cost only their own reading and the (fast) per-source count.
+    new day's files cost only their own reading and the (fast) per-source count. One
+    source's pages are read at a time: what the learning reads of a page (its lines) is
+    as large as the page, and is let go once its source is learned.
     """
-    texts = [doc for doc in docs if doc.text]
-    read = store.each("furniture lines", [doc.text for doc in texts],
-                      lambda todo: [read_page(texts[i].text) for i in todo], of=PageLines)
-    pages: dict[str, list[PageLines]] = defaultdict(list)
-    for doc, page in zip(texts, read, strict=True):
-        pages[doc.source].append(page)
-    return {source: learn_from_pages(p) for source, p in pages.items()}
+    texts: dict[str, list[str]] = defaultdict(list)
+    for doc in docs:
+        if doc.text:
+            texts[doc.source].append(doc.text)
+    return {source: learn_from_pages(_page_lines(pages, store))
+            for source, pages in texts.items()}
+
+
+def _page_lines(pages: Sequence[str], store: Store) -> list[PageLines]:
+    return store.each("furniture lines", pages,
+                      lambda todo: [read_page(pages[i]) for i in todo], of=PageLines)
 
 
 Units = dict[str, list[tuple[RawDocument, ItemUnits]]]  # per source, each item's units

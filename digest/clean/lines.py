@@ -24,11 +24,24 @@ _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
 _PART = rf"[^\W_{_CJK}]+(?:[{MARKS}]+[^\W_{_CJK}]*)*"  # combining marks inside words
 WORD = re.compile(rf"[{_CJK}]|{_PART}(?:['’]{_PART})*")
 CACHE_SIZE = 1 << 16  # a folder of pages repeats its navigation lines; bounded memory
+# characters: a longer line is a paragraph, which recurs within a page's cleaning but
+# seldom across pages; a cache of 65,536 paragraphs' words would hold 150 MB
+LONG_LINE = 160
+LONG_CACHE_SIZE = 1 << 10
+
+
+def line_words(line: str) -> tuple[str, ...]:
+    """The line's lower-cased word tokens (as :func:`digest.text.words`), once per line."""
+    return (_short_line_words if len(line) <= LONG_LINE else _long_line_words)(line)
 
 
 @lru_cache(maxsize=CACHE_SIZE)
-def line_words(line: str) -> tuple[str, ...]:
-    """The line's lower-cased word tokens (as :func:`digest.text.words`), once per line."""
+def _short_line_words(line: str) -> tuple[str, ...]:
+    return tuple(WORD.findall(line.lower()))
+
+
+@lru_cache(maxsize=LONG_CACHE_SIZE)
+def _long_line_words(line: str) -> tuple[str, ...]:
     return tuple(WORD.findall(line.lower()))
 
 
