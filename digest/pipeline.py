@@ -108,8 +108,8 @@ def build_digest(config: Config, *, jobs: int | None = None, executor: Executor 
             notices.extend(template_notices(units, templates, config))
             del units  # each page's text is let go as soon as nothing reads it any more
         with times.timed("clean+summarize"):
-            results = process_documents(docs, furniture, config.summary_sentences, store,
-                                        executor, jobs, progress)
+            results = process_in_batches(docs, furniture, config.summary_sentences, store,
+                                         executor, jobs, progress)
         articles, fingerprints, dropped, undated = checked_articles(
             docs, results, today, {s.name: s.headline_only == "link" for s in config.sources})
         documents = len(docs)
@@ -223,6 +223,29 @@ def template_notices(units: Units, templates: Mapping[str, frozenset[str]], conf
                                " source repeats on its items (its template) left out, such as"
                                f" “{shorten(removed[0] if removed else '')}”", source))
     return notices
+
+
+CLEAN_BATCH = 10_000  # documents cleaned at a time: the text of one batch is held at once
+
+
+def process_in_batches(docs: list[RawDocument], furniture: Mapping[str, frozenset[str]],
+                       sentences: int, store: Store = NO_CACHE,
+                       executor: Executor | None = None, jobs: int | None = None,
+                       progress: Progress | None = None) -> list[Processed]:
+    """:func:`process_documents` over ``docs`` a batch at a time; each document's text (and
+    fields) is let go from ``docs`` once its batch is processed, so an archive's pages are
+    not all in memory beside their results."""
+    results: list[Processed] = []
+    for start in range(0, len(docs), CLEAN_BATCH):
+        def step(stage: str, done: int, total: int, start: int = start) -> None:
+            if progress:
+                progress(stage, start + done, len(docs))
+
+        stop = min(start + CLEAN_BATCH, len(docs))
+        results += process_documents(docs[start:stop], furniture, sentences, store, executor,
+                                     jobs, step)
+        docs[start:stop] = [replace(doc, text="", fields={}) for doc in docs[start:stop]]
+    return results
 
 
 def process_documents(docs: Sequence[RawDocument], furniture: Mapping[str, frozenset[str]],

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import copy_project
 
+from digest import pipeline
 from digest.cache import Cache
 from digest.config import load_config
 from digest.files import source_files
@@ -41,6 +42,22 @@ def test_parallel_run_equals_serial_run(project: Path) -> None:
         parallel = build_digest(config, executor=pool, use_cache=False, now=lambda: FIXED)
     assert serial == parallel
     assert serial.articles and serial.topics
+
+
+def test_cleaning_in_batches_equals_cleaning_at_once(project: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pages are cleaned a batch at a time (each batch's text let go after it): the
+    digest is the same whatever the batch, progress counts over all documents."""
+    config = load_config(project / "feeds.yaml")
+    whole = build_digest(config, jobs=1, use_cache=False, now=lambda: FIXED)
+    monkeypatch.setattr(pipeline, "CLEAN_BATCH", 7)
+    seen: list[tuple[int, int]] = []
+    batched = build_digest(config, jobs=1, use_cache=False, now=lambda: FIXED,
+                           progress=lambda stage, done, total: seen.append((done, total)))
+    assert batched == whole
+    totals = {total for _, total in seen}
+    assert len(totals) == 1 and seen[-1][0] == seen[-1][1] > 7
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
 
 
 def test_every_input_is_an_article_a_duplicate_or_skipped(project: Path) -> None:
