@@ -106,7 +106,7 @@ def build_digest(config: Config, *, jobs: int | None = None, executor: Executor 
             templates = learn_source_templates(units, store)
             furniture = {**learn_source_furniture(docs, store), **templates}
             notices.extend(template_notices(units, templates, config))
-            del units  # each page's text is let go as soon as nothing reads it any more
+            del units  # what the templates were learned from is not read again
         with times.timed("clean+summarize"):
             results = process_in_batches(docs, furniture, config.summary_sentences, store,
                                          executor, jobs, progress)
