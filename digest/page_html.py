@@ -65,8 +65,13 @@ def render_page(theme: Theme, file: File) -> str:
 
 
 def _sitemap_entry(theme: Theme, page: Page) -> str:
-    """The page's entry as the theme's ``sitemap.xml`` template writes it."""
-    text = theme.env.get_template("sitemap.xml").render(pages=[page.file])
+    """The page's entry as the theme's ``sitemap.xml`` template writes it (none when the
+    theme has no sitemap)."""
+    try:
+        template = theme.env.get_template("sitemap.xml")
+    except jinja2.TemplateNotFound:
+        return ""
+    text = template.render(pages=[page.file])
     match = _URL_ENTRY.search(text)
     return match.group(0) if match else ""
 
