@@ -246,7 +246,7 @@ def _build_locked(cfg: Any, target: Path, *, lock_wait: float, no_cache: bool,
     from mkdocs.exceptions import MkDocsException
 
     from digest.build_run import BuildRequest
-    from digest.incremental import read_layout, read_ledger, write_ledger
+    from digest.incremental import read_ledger_and_layout, write_ledger
     from digest.publish import discard, discard_leftovers, staging_dir, swap_in
 
     discard_leftovers(target)
@@ -255,10 +255,10 @@ def _build_locked(cfg: Any, target: Path, *, lock_wait: float, no_cache: bool,
     # pages whose Markdown and layout are unchanged are copied, not rendered again
     previous = target if target.is_dir() and not no_cache else None
     plugin = cfg.plugins["digest"]
+    ledger, layout = read_ledger_and_layout(target) if previous else ({}, {})
     plugin.request = BuildRequest(
-        site_target=target, previous_site=previous,
-        ledger=read_ledger(target) if previous else {},
-        layout=read_layout(target) if previous else {}, progress=_progress_reporter(),
+        site_target=target, previous_site=previous, ledger=ledger, layout=layout,
+        progress=_progress_reporter(),
         say=_say, lock_wait=lock_wait, executor=executor)
     try:
         mkdocs_build(cfg)

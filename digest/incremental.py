@@ -62,14 +62,16 @@ def _ledger(site_dir: Path) -> dict[str, Any]:
 
 def read_ledger(site_dir: Path) -> dict[str, list[Any]]:
     """The pages of the site now at ``site_dir``: page file -> [key, mtime_ns]."""
-    pages = _ledger(site_dir).get("pages")
-    return pages if isinstance(pages, dict) else {}
+    return read_ledger_and_layout(site_dir)[0]
 
 
-def read_layout(site_dir: Path) -> dict[str, str]:
-    """The :func:`layout_parts` the site now at ``site_dir`` was built with."""
-    layout = _ledger(site_dir).get("layout")
-    return ({str(k): str(v) for k, v in layout.items()} if isinstance(layout, dict) else {})
+def read_ledger_and_layout(site_dir: Path) -> tuple[dict[str, list[Any]], dict[str, str]]:
+    """The ledger's pages (:func:`read_ledger`) and the :func:`layout_parts` the site now at
+    ``site_dir`` was built with, from one read of the file."""
+    data = _ledger(site_dir)
+    pages, layout = data.get("pages"), data.get("layout")
+    return (pages if isinstance(pages, dict) else {},
+            {str(k): str(v) for k, v in layout.items()} if isinstance(layout, dict) else {})
 
 
 def write_ledger(site_dir: Path, keys: Mapping[str, str], built: int | None = None,

@@ -182,6 +182,11 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         return context
 
     @property
+    def _jobs(self) -> int:
+        """Processes for the site's rendering: the plugin's ``jobs``, else every core."""
+        return self.config.jobs or os.cpu_count() or 1
+
+    @property
     def _state(self) -> _Run:
         """This build's state (an event MkDocs sends only after on_config)."""
         assert self._run is not None, "on_config has not run"
@@ -228,7 +233,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         run.spool = Path(tempfile.mkdtemp(prefix=spool_prefix(target), dir=target.parent))
         with run.times.timed("pages"):
             site = render_site(digest, run.feeds, config.site_url or "/",
-                               jobs=self.config.jobs or os.cpu_count() or 1, spool=run.spool)
+                               jobs=self._jobs, spool=run.spool)
         run.search = site.search
         self._footer(config, files)
         parts = layout_parts(config)
@@ -238,16 +243,14 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             run.request.say(f"{', '.join(changed)}: changed since the last build, so every"
                             " page is made again")
         for src, markdown in site.pages.items():
-            if files.get_file_from_path(src) is not None:
-                log.warning("docs/%s is hand-written and hides the generated page", src)
+            if _hand_written(files, src):
                 continue
             in_nav = src in NAV_PAGES  # nav pages are always rendered: the nav is in each page
             inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
             page = File.generated(config, src, content=markdown, inclusion=inclusion)
             self._add_page(files, page, page_key(markdown, layout), in_nav=in_nav)
         for src, markdown_digest in site.spooled.items():
-            if files.get_file_from_path(src) is not None:
-                log.warning("docs/%s is hand-written and hides the generated page", src)
+            if _hand_written(files, src):
                 continue
             page = File.generated(config, src, abs_src_path=str(run.spool / src),
                                   inclusion=InclusionLevel.NOT_IN_NAV)
@@ -386,7 +389,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
                           self._files.documentation_pages())
             with run.times.timed("page html"):
                 entries = render_pages(theme, run.deferred,
-                                       self.config.jobs or os.cpu_count() or 1)
+                                       self._jobs)
             run.deferred = []
         previous = run.request.previous_site
         reused = [f.dest_uri for f in run.reused]
@@ -414,6 +417,14 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
                         len(group.origins), group.source, group.reason,
                         ", ".join(group.origins[:EXAMPLES]),
                         f" and {more} more" if more > 0 else "")
+
+
+def _hand_written(files: Files, src: str) -> bool:
+    """Whether docs/ holds a page at ``src``: it hides the generated one, with a warning."""
+    if files.get_file_from_path(src) is None:
+        return False
+    log.warning("docs/%s is hand-written and hides the generated page", src)
+    return True
 
 
 _PAGES_LOG = logging.getLogger("mkdocs.structure.pages")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 try:
     import resource
-except ImportError:  # not on Windows: no peaks there
+except ImportError:  # Windows has no resource module: no peaks there
     resource = None  # type: ignore[assignment]
 
 

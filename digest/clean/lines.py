@@ -30,19 +30,17 @@ LONG_LINE = 160
 LONG_CACHE_SIZE = 1 << 10
 
 
+def _words(line: str) -> tuple[str, ...]:
+    return tuple(WORD.findall(line.lower()))
+
+
+_short_line_words = lru_cache(maxsize=CACHE_SIZE)(_words)
+_long_line_words = lru_cache(maxsize=LONG_CACHE_SIZE)(_words)
+
+
 def line_words(line: str) -> tuple[str, ...]:
     """The line's lower-cased word tokens (as :func:`digest.text.words`), once per line."""
     return (_short_line_words if len(line) <= LONG_LINE else _long_line_words)(line)
-
-
-@lru_cache(maxsize=CACHE_SIZE)
-def _short_line_words(line: str) -> tuple[str, ...]:
-    return tuple(WORD.findall(line.lower()))
-
-
-@lru_cache(maxsize=LONG_CACHE_SIZE)
-def _long_line_words(line: str) -> tuple[str, ...]:
-    return tuple(WORD.findall(line.lower()))
 
 
 def word_count(line: str) -> int:

@@ -5,7 +5,8 @@ sources, build report), and each renders from one
 :class:`~digest.site.context.SiteContext` alone; :func:`render_site` makes
 that context and returns every generated page by its source path and every
 feed file by its site path, and the MkDocs plugin adds them as generated
-files. Nothing here touches the disk or reads the clock.
+files. Nothing here reads the clock, and nothing touches the disk but the spool
+folder a caller may give for topic and article pages (:mod:`digest.site.parts`).
 """
 
 from __future__ import annotations
