@@ -143,7 +143,7 @@ def build_digest(config: Config, *, jobs: int | None = None, executor: Executor 
     built = build_stamp((a.date for a in (*kept, *duplicates)),
                         newest_input=lambda: newest_input(config))
     return Digest(tuple(kept), tuple(topics), tuple(duplicates), tuple(skipped), tuple(notices),
-                  built, pictures)
+                  built, pictures, tuple(periods))
 
 
 # --- per source and per article ------------------------------------------------------------

@@ -14,7 +14,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from digest.periods import Period
 
 
 @dataclass(frozen=True)
@@ -239,6 +242,9 @@ class Digest:
     built: str = ""  # ISO timestamp of the build
     # canonical article id -> its picture (``site.images``; empty when off)
     pictures: Mapping[str, Picture] = field(default_factory=dict, hash=False)
+    # the frozen periods of the freeze rule (:func:`digest.periods.frozen_periods`): the site
+    # decides tags by them as the pipeline decided copies and topics
+    periods: tuple[Period, ...] = ()
 
 
 @dataclass(frozen=True)

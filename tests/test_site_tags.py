@@ -293,3 +293,72 @@ def test_an_articles_tags_do_not_move_when_later_articles_mention_its_names() ->
     after = build_tags([*old, *later])[1][x.id]
     assert [t.name for t in before] == ["Dunmarrow", "Kilcarra"]  # as the article says them
     assert [t.name for t in after] == [t.name for t in before]
+
+
+# --- the freeze rule (issue 20) --------------------------------------------------------------
+
+def dated(i: int, day: str, summary: str, source: str = "courier") -> Article:
+    return art(i, source=source, summary=(summary, FILLER[i % len(FILLER)]), date=day)
+
+
+def months_of(articles: list[Article]) -> tuple:
+    """Every month a period of its own (the default period holds 2,000 articles)."""
+    from digest.periods import frozen_periods
+    return tuple(frozen_periods((a.date for a in articles), least=1))
+
+
+def test_a_frozen_articles_tags_stay_as_its_period_decided_them() -> None:
+    from digest.site.tags import tags_in_periods
+    january = [dated(1, "2026-01-05", "Crews reached Kestrel Bay at dawn."),
+               *(dated(i, "2026-01-10", f"The ferry ran {i} minutes late.") for i in range(2, 9))]
+    later = [dated(i, f"2026-04-{i - 9:02d}", f"Pilots praised Kestrel Bay on flight {i}.")
+             for i in range(10, 13)]
+    whole = [*january, *later]
+    periods = months_of(whole)
+    assert periods and (2026, 1) in periods[0][0]  # January is frozen
+    tags, of_article = tags_in_periods(whole, [], periods)
+    # one January article named it: no tag there, whatever later months say...
+    assert of_article.get("courier/001", []) == []
+    # ...while over the whole archive a later month's articles would have given it one
+    assert [t.name for t in build_tags(whole, [])[1]["courier/001"]] == ["Kestrel Bay"]
+    kestrel = next(t for t in tags if t.name == "Kestrel Bay")
+    assert kestrel.article_ids == tuple(a.id for a in later)
+    # the January article's tags are those January alone gives
+    alone, _ = tags_in_periods(january, [], periods)
+    assert of_article.get("courier/001", []) == tags_in_periods(january, [], ())[1].get(
+        "courier/001", []) and "Kestrel Bay" not in {t.name for t in alone}
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 150), st.integers(0, 3)), min_size=2, max_size=30),
+       st.integers(1, 40))
+def test_a_new_day_never_changes_a_frozen_articles_tags(
+        plan: list[tuple[int, int]], more: int) -> None:
+    """Articles over five months naming a few places; a later day adds ``more`` articles:
+    every article of a period frozen before it keeps its tags, and each tag lists exactly
+    the articles given it."""
+    import datetime as dt
+
+    from digest.site.tags import tags_in_periods
+    places = ["Kestrel Bay", "Port Ardell", "Dunmarrow", "Vennick"]
+    start = dt.date(2026, 1, 1)
+    old = [dated(i, (start + dt.timedelta(days=d)).isoformat(),
+                 f"Talks opened in {places[p]} at {i} o'clock.", ("courier", "ledger")[i % 2])
+           for i, (d, p) in enumerate(plan)]
+    newest = start + dt.timedelta(days=200)
+    new = [dated(1000 + k, newest.isoformat(), f"Crowds of {k} gathered in {places[k % 4]}.",
+                 ("courier", "ledger")[k % 2]) for k in range(more)]
+    before_periods = months_of(old)
+    after_periods = months_of([*old, *new])
+    _, before = tags_in_periods(old, [], before_periods)
+    tags, after = tags_in_periods([*old, *new], [], after_periods)
+    for months, _cutoff in before_periods:
+        assert (months, _cutoff) in after_periods
+        for a in old:
+            if (int(a.date[:4]), int(a.date[5:7])) in months:
+                assert after.get(a.id, []) == before.get(a.id, [])
+    given_to: dict[str, set[str]] = {}
+    for article_id, own in after.items():
+        for t in own:
+            given_to.setdefault(t.slug, set()).add(article_id)
+    assert {t.slug: set(t.article_ids) for t in tags} == given_to

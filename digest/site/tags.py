@@ -47,6 +47,15 @@ Tags
     tags for a reader: the more articles a source gives a tag, the less each counts,
     so a name that ties sources together comes before one that a single source
     repeats. Deterministic: the same articles in any order give the same tags.
+
+The freeze rule
+    Every statistic above is over the articles it is given, so one new day could
+    give an old article a tag (a second article names it) or take one away (a name
+    turns common, a source's branding is learnt). :func:`tags_in_periods` decides
+    tags by the freeze rule of :mod:`digest.periods`: a frozen period's articles
+    keep the tags decided over its step's articles, and only the open period's are
+    decided again, over the open period's articles. A tag's page lists every
+    article any step gave it.
 """
 
 from __future__ import annotations
@@ -56,9 +65,10 @@ import functools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from digest.periods import Period, decide_in_periods
 from digest.records import Article
 from digest.site.paths import free_slug, slugify
 from digest.text import STOP_WORDS
@@ -353,6 +363,32 @@ def build_tags(articles: Iterable[Article], publishers: Iterable[str] = ()
         of_article[article_id] = [tags[s] for s in ranked[:PER_ARTICLE]]
     return (sorted(tags.values(), key=lambda t: (-len(t.article_ids), t.name.casefold(), t.slug)),
             of_article)
+
+
+def tags_in_periods(articles: Iterable[Article], publishers: Iterable[str] = (),
+                    periods: Sequence[Period] = ()
+                    ) -> tuple[list[Tag], dict[str, list[Tag]]]:
+    """:func:`build_tags` by the freeze rule over ``periods`` (see the module docstring):
+    every tag (most articles first, then by name), each with every article given it, and
+    each article's tags as its step decided them (its page never changes once its period
+    froze). A tag's name is the one most of its articles were given, ties by name."""
+    names = list(publishers)
+
+    def decide(step: Sequence[Article], frozen: bool) -> list[tuple[str, list[Tag]]]:
+        _, of_article = build_tags(step, names)
+        return [(a.id, of_article.get(a.id, [])) for a in step]
+
+    of_article = dict(decide_in_periods(list(articles), decide, lambda d: (d[0],), periods))
+    members: dict[str, list[str]] = defaultdict(list)
+    spelt: dict[str, Counter[str]] = defaultdict(Counter)
+    for article_id, given in of_article.items():
+        for tag in given:
+            members[tag.slug].append(article_id)
+            spelt[tag.slug][tag.name] += 1
+    tags = [Tag(slug, min(spelt[slug].items(), key=lambda kv: (-kv[1], kv[0]))[0],
+                tuple(sorted(ids))) for slug, ids in members.items()]
+    return (sorted(tags, key=lambda t: (-len(t.article_ids), t.name.casefold(), t.slug)),
+            {i: given for i, given in of_article.items() if given})
 
 
 def most_used(tags: Iterable[Tag], source_of: Mapping[str, str]) -> list[Tag]:
