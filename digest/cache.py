@@ -38,7 +38,7 @@ log = logging.getLogger("digest")
 
 _STAGE_PACKAGES = ("clean", "summarize", "dedupe", "group")
 _STAGE_MODULES = ("records.py", "text.py", "fields.py", "headline.py", "per_article.py",
-                  "pipeline.py")
+                  "pipeline.py", "site/tags.py", "site/paths.py")  # tags: their slugs too
 _SLOT = "slot:"  # key prefix of corpus-wide results (hex keys never start with it)
 _RECENT = "recent:"  # key prefix of what is remembered of a group's latest inputs
 _SCHEMA = ("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY,"

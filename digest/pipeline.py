@@ -66,6 +66,7 @@ from digest.records import (
     Topic,
     TopicSentence,
 )
+from digest.site.tags import Given, article_tags
 from digest.sources import newest_input, read_sources
 from digest.summarize import summarize_topic
 from digest.text import shorten
@@ -125,6 +126,8 @@ def build_digest(config: Config, *, jobs: int | None = None, executor: Executor 
             topics = summarize_topics(topics, {a.id: a for a in kept},
                                       config.topic_summary_sentences, store)
             kept, duplicates = in_topics(kept, duplicates, topics)
+        with times.timed("tags"):
+            tags = decide_tags(kept, tag_publishers(config), periods, store)
         store.prune()
         if store.set_aside is not None:  # already named in a warning; listed in the report
             notices.append(Skipped(os.path.relpath(str(config.cache), config.root),
@@ -143,7 +146,7 @@ def build_digest(config: Config, *, jobs: int | None = None, executor: Executor 
     built = build_stamp((a.date for a in (*kept, *duplicates)),
                         newest_input=lambda: newest_input(config))
     return Digest(tuple(kept), tuple(topics), tuple(duplicates), tuple(skipped), tuple(notices),
-                  built, pictures, tuple(periods))
+                  built, pictures, tags)
 
 
 # --- per source and per article ------------------------------------------------------------
@@ -407,6 +410,35 @@ def group_topics(items: Sequence[GroupItem], store: Store = NO_CACHE,
 
     topics = decide_in_periods(items, step, lambda topic: topic.article_ids, periods)
     return sorted(topics, key=lambda t: (-len(t.article_ids), t.id))
+
+
+def decide_tags(articles: Sequence[Article], publishers: Sequence[str] = (),
+                periods: Sequence[Period] = (), store: Store = NO_CACHE) -> dict[str, Given]:
+    """Each article's tags (:mod:`digest.site.tags`) by the freeze rule over ``periods``: a
+    frozen period's articles keep the tags decided over its step's articles, kept in
+    ``store`` by what tags are read from; the open period's are decided again over its own.
+    ``publishers`` are names that are no tags. Articles without tags are left out."""
+    names = tuple(publishers)
+
+    def step(members: Sequence[Article], frozen: bool) -> list[tuple[str, Given]]:
+        def compute() -> dict[str, Given]:
+            return article_tags(members, names)
+        if frozen:
+            read = [(a.id, a.source, a.title, a.standfirst, a.summary, a.agency, a.byline)
+                    for a in members]
+            given = store.each("frozen tags", [(read, names)], lambda todo: [compute()],
+                               of=dict[str, Given])[0]
+        else:
+            given = compute()
+        return [(a.id, given.get(a.id, ())) for a in members]
+
+    decided = decide_in_periods(articles, step, lambda d: (d[0],), periods)
+    return {article_id: pairs for article_id, pairs in decided if pairs}
+
+
+def tag_publishers(config: Config) -> list[str]:
+    """What is never a tag: the site's title and each source's label."""
+    return [config.site.title, *(s.label for s in config.sources)]
 
 
 def publisher_names(config: Config, furniture: Mapping[str, frozenset[str]]) -> list[str]:

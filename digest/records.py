@@ -14,10 +14,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from digest.periods import Period
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -242,9 +239,9 @@ class Digest:
     built: str = ""  # ISO timestamp of the build
     # canonical article id -> its picture (``site.images``; empty when off)
     pictures: Mapping[str, Picture] = field(default_factory=dict, hash=False)
-    # the frozen periods of the freeze rule (:func:`digest.periods.frozen_periods`): the site
-    # decides tags by them as the pipeline decided copies and topics
-    periods: tuple[Period, ...] = ()
+    # canonical article id -> its tags, (tag page slug, name) strongest first, as the freeze
+    # rule decided them (:func:`digest.pipeline.decide_tags`); articles without are left out
+    tags: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)

@@ -6,15 +6,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from digest.config import Config, SiteSettings, SourceSettings
+from digest.pipeline import decide_tags, tag_publishers
 from digest.records import Article, Digest
 from digest.site import tag_page
 from digest.site.context import SiteContext
 from digest.site.paths import relative
-from digest.site.tags import Tag, build_tags, candidates, most_used, scan
+from digest.site.tags import Tag, build_tags, candidates, gather, most_used, scan
 
 FILLER = ["Councillors met on Tuesday evening.", "The vote was close.",
           "Residents asked for more buses.", "A report is due next month.",
@@ -182,7 +184,8 @@ def context(articles: list[Article], language: str = "en") -> SiteContext:
                     site=SiteSettings(title="Test digest", language=language),
                     sources=(SourceSettings(name="courier", type="text", path="x"),
                              SourceSettings(name="ledger", type="text", path="x")))
-    return SiteContext(Digest(tuple(articles), ()), config)
+    return SiteContext(Digest(tuple(articles), (),
+                              tags=decide_tags(articles, tag_publishers(config))), config)
 
 
 def made_up_tags(n: int, article_ids: list[str]) -> list[Tag]:
@@ -308,7 +311,6 @@ def months_of(articles: list[Article]) -> tuple:
 
 
 def test_a_frozen_articles_tags_stay_as_its_period_decided_them() -> None:
-    from digest.site.tags import tags_in_periods
     january = [dated(1, "2026-01-05", "Crews reached Kestrel Bay at dawn."),
                *(dated(i, "2026-01-10", f"The ferry ran {i} minutes late.") for i in range(2, 9))]
     later = [dated(i, f"2026-04-{i - 9:02d}", f"Pilots praised Kestrel Bay on flight {i}.")
@@ -316,17 +318,41 @@ def test_a_frozen_articles_tags_stay_as_its_period_decided_them() -> None:
     whole = [*january, *later]
     periods = months_of(whole)
     assert periods and (2026, 1) in periods[0][0]  # January is frozen
-    tags, of_article = tags_in_periods(whole, [], periods)
+    given = decide_tags(whole, [], periods)
     # one January article named it: no tag there, whatever later months say...
-    assert of_article.get("courier/001", []) == []
+    assert "courier/001" not in given
     # ...while over the whole archive a later month's articles would have given it one
     assert [t.name for t in build_tags(whole, [])[1]["courier/001"]] == ["Kestrel Bay"]
+    tags, _ = gather(given)
     kestrel = next(t for t in tags if t.name == "Kestrel Bay")
     assert kestrel.article_ids == tuple(a.id for a in later)
-    # the January article's tags are those January alone gives
-    alone, _ = tags_in_periods(january, [], periods)
-    assert of_article.get("courier/001", []) == tags_in_periods(january, [], ())[1].get(
-        "courier/001", []) and "Kestrel Bay" not in {t.name for t in alone}
+
+
+def test_frozen_tags_are_kept_in_the_cache_and_come_back_the_same(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import digest.pipeline as pipeline
+    from digest.cache import Cache
+    arts = [dated(i, f"2026-01-{1 + i % 20:02d}", f"Talks in Port Ardell, round {i}.",
+                  ("courier", "ledger")[i % 2]) for i in range(8)]
+    arts.append(dated(99, "2026-05-01", "Nothing else happened."))
+    periods = months_of(arts)
+    store = Cache(tmp_path / "cache.sqlite", pipeline.CACHED_RECORDS)
+    first = decide_tags(arts, [], periods, store)
+    assert first["courier/000"] == (("port-ardell", "Port Ardell"),)
+    calls: list[int] = []
+    real = pipeline.article_tags
+
+    def counted(members: list[Article], names: tuple[str, ...]) -> dict:
+        calls.append(len(members))
+        return real(members, names)
+
+    monkeypatch.setattr(pipeline, "article_tags", counted)
+    try:
+        again = decide_tags(arts, [], periods, store)
+    finally:
+        store.close()
+    assert again == first
+    assert calls == [1]  # the open period alone was decided again
 
 
 @settings(max_examples=30, deadline=None)
@@ -339,7 +365,6 @@ def test_a_new_day_never_changes_a_frozen_articles_tags(
     the articles given it."""
     import datetime as dt
 
-    from digest.site.tags import tags_in_periods
     places = ["Kestrel Bay", "Port Ardell", "Dunmarrow", "Vennick"]
     start = dt.date(2026, 1, 1)
     old = [dated(i, (start + dt.timedelta(days=d)).isoformat(),
@@ -350,15 +375,16 @@ def test_a_new_day_never_changes_a_frozen_articles_tags(
                  ("courier", "ledger")[k % 2]) for k in range(more)]
     before_periods = months_of(old)
     after_periods = months_of([*old, *new])
-    _, before = tags_in_periods(old, [], before_periods)
-    tags, after = tags_in_periods([*old, *new], [], after_periods)
-    for months, _cutoff in before_periods:
-        assert (months, _cutoff) in after_periods
+    before = decide_tags(old, [], before_periods)
+    after = decide_tags([*old, *new], [], after_periods)
+    for months, cutoff in before_periods:
+        assert (months, cutoff) in after_periods
         for a in old:
             if (int(a.date[:4]), int(a.date[5:7])) in months:
-                assert after.get(a.id, []) == before.get(a.id, [])
-    given_to: dict[str, set[str]] = {}
-    for article_id, own in after.items():
-        for t in own:
-            given_to.setdefault(t.slug, set()).add(article_id)
-    assert {t.slug: set(t.article_ids) for t in tags} == given_to
+                assert after.get(a.id) == before.get(a.id)
+    tags, of_article = gather(after)
+    assert {t.slug: set(t.article_ids) for t in tags} == {
+        slug: {i for i, pairs in after.items() if slug in dict(pairs)}
+        for slug in {s for pairs in after.values() for s, _ in pairs}}
+    assert {i: [(t.slug, t.name) for t in own] for i, own in of_article.items()} == {
+        i: list(pairs) for i, pairs in after.items()}

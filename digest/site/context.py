@@ -21,7 +21,7 @@ from digest.site.gist import restates
 from digest.site.labels import counted, labels
 from digest.site.language import language_tag
 from digest.site.paths import SitePaths, relative
-from digest.site.tags import Tag, tags_in_periods
+from digest.site.tags import Tag, gather
 from digest.urls import web_url
 
 
@@ -101,8 +101,7 @@ class SiteContext:
         self.by_day = dict(sorted(days.items(), reverse=True))
         self.window = list(self.by_day)[:max(1, site.days)]
         self.paged = kept_pages(digest.articles, list(self.by_day), site.keep_days)
-        self.tags, self._tags_of = tags_in_periods(
-            digest.articles, [site.title, *self.source_labels.values()], digest.periods)
+        self.tags, self._tags_of = gather(digest.tags)
 
     def date(self, value: str | None) -> str:
         """An ISO date in the site's locale ("Undated" in the site's language for none)."""

@@ -51,11 +51,12 @@ Tags
 The freeze rule
     Every statistic above is over the articles it is given, so one new day could
     give an old article a tag (a second article names it) or take one away (a name
-    turns common, a source's branding is learnt). :func:`tags_in_periods` decides
+    turns common, a source's branding is learnt). :func:`digest.pipeline.decide_tags` decides
     tags by the freeze rule of :mod:`digest.periods`: a frozen period's articles
     keep the tags decided over its step's articles, and only the open period's are
-    decided again, over the open period's articles. A tag's page lists every
-    article any step gave it.
+    decided again, over the open period's articles (:func:`digest.pipeline.decide_tags`
+    applies the rule; :func:`gather` makes the digest's tags of what each article was
+    given). A tag's page lists every article any step gave it.
 """
 
 from __future__ import annotations
@@ -65,10 +66,9 @@ import functools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from digest.periods import Period, decide_in_periods
 from digest.records import Article
 from digest.site.paths import free_slug, slugify
 from digest.text import STOP_WORDS
@@ -365,30 +365,36 @@ def build_tags(articles: Iterable[Article], publishers: Iterable[str] = ()
             of_article)
 
 
-def tags_in_periods(articles: Iterable[Article], publishers: Iterable[str] = (),
-                    periods: Sequence[Period] = ()
-                    ) -> tuple[list[Tag], dict[str, list[Tag]]]:
-    """:func:`build_tags` by the freeze rule over ``periods`` (see the module docstring):
-    every tag (most articles first, then by name), each with every article given it, and
-    each article's tags as its step decided them (its page never changes once its period
-    froze). A tag's name is the one most of its articles were given, ties by name."""
-    names = list(publishers)
+Given = tuple[tuple[str, str], ...]  # an article's tags: (tag page slug, name), strongest first
 
-    def decide(step: Sequence[Article], frozen: bool) -> list[tuple[str, list[Tag]]]:
-        _, of_article = build_tags(step, names)
-        return [(a.id, of_article.get(a.id, [])) for a in step]
 
-    of_article = dict(decide_in_periods(list(articles), decide, lambda d: (d[0],), periods))
+def article_tags(articles: Iterable[Article], publishers: Iterable[str] = ()
+                 ) -> dict[str, Given]:
+    """Each article's tags by :func:`build_tags`, as plain pairs (what the pipeline decides
+    and keeps, :func:`digest.pipeline.decide_tags`); articles without tags are left out."""
+    _, of_article = build_tags(articles, publishers)
+    return {i: tuple((t.slug, t.name) for t in given)
+            for i, given in of_article.items() if given}
+
+
+def gather(given: Mapping[str, Given]) -> tuple[list[Tag], dict[str, list[Tag]]]:
+    """The tags of a digest from each article's (decided by periods, so an article of a
+    frozen period keeps what its period gave it): every tag, most articles first, then by
+    name, listing every article given it, and each article's tags under the names it was
+    given. A tag's own name is the one most of its articles were given, ties by name."""
     members: dict[str, list[str]] = defaultdict(list)
     spelt: dict[str, Counter[str]] = defaultdict(Counter)
-    for article_id, given in of_article.items():
-        for tag in given:
-            members[tag.slug].append(article_id)
-            spelt[tag.slug][tag.name] += 1
-    tags = [Tag(slug, min(spelt[slug].items(), key=lambda kv: (-kv[1], kv[0]))[0],
-                tuple(sorted(ids))) for slug, ids in members.items()]
+    for article_id, pairs in given.items():
+        for slug, name in pairs:
+            members[slug].append(article_id)
+            spelt[slug][name] += 1
+    ids = {slug: tuple(sorted(found)) for slug, found in members.items()}
+    tags = [Tag(slug, min(spelt[slug].items(), key=lambda kv: (-kv[1], kv[0]))[0], ids[slug])
+            for slug in members]
+    of_article = {i: [Tag(slug, name, ids[slug]) for slug, name in pairs]
+                  for i, pairs in given.items()}
     return (sorted(tags, key=lambda t: (-len(t.article_ids), t.name.casefold(), t.slug)),
-            {i: given for i, given in of_article.items() if given})
+            of_article)
 
 
 def most_used(tags: Iterable[Tag], source_of: Mapping[str, str]) -> list[Tag]:
