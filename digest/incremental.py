@@ -173,6 +173,18 @@ def changed_parts(before: Mapping[str, str], now: Mapping[str, str]) -> list[str
     return changed
 
 
+def dest_of(src: str, directory_urls: bool = True) -> str:
+    """The site file MkDocs writes the page ``src`` (a ``.md`` path relative to ``docs/``)
+    to: ``a/b.md`` -> ``a/b/index.html`` with directory URLs, else ``a/b.html``."""
+    stem = src[:-3]
+    folder, _, name = stem.rpartition("/")
+    if not directory_urls:
+        return f"{stem}.html"
+    if name in ("index", "README"):
+        return f"{folder}/index.html" if folder else "index.html"
+    return f"{stem}/index.html"
+
+
 def page_key(markdown: str, layout: str) -> str:
     return hashlib.sha256(f"{layout}\0{markdown}".encode()).hexdigest()[:24]
 

@@ -51,6 +51,7 @@ try:
     from digest.incremental import (
         changed_parts,
         copy_pages,
+        dest_of,
         layout_key,
         layout_parts,
         merge_sitemap,
@@ -231,17 +232,23 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         target = (run.request.site_target or Path(config.site_dir)).resolve()
         target.parent.mkdir(parents=True, exist_ok=True)
         run.spool = Path(tempfile.mkdtemp(prefix=spool_prefix(target), dir=target.parent))
-        with run.times.timed("pages"):
-            site = render_site(digest, run.feeds, config.site_url or "/",
-                               jobs=self._jobs, spool=run.spool)
-        run.search = site.search
-        self._footer(config, files)
+        self._footer(config, files)  # part of the layout: before it is keyed
         parts = layout_parts(config)
         run.layout, layout = parts, layout_key(parts)
         changed = changed_parts(run.request.layout, parts)
         if changed and run.request.ledger:
             run.request.say(f"{', '.join(changed)}: changed since the last build, so every"
                             " page is made again")
+        previous, ledger = run.request.previous_site, run.request.ledger
+
+        def kept(src: str, key: str) -> bool:  # a page the previous site holds as it is now
+            return previous is not None and reusable(
+                ledger, previous, dest_of(src, config.use_directory_urls), page_key(key, layout))
+
+        with run.times.timed("pages"):
+            site = render_site(digest, run.feeds, config.site_url or "/",
+                               jobs=self._jobs, spool=run.spool, kept=kept)
+        run.search = site.search
         for src, markdown in site.pages.items():
             if _hand_written(files, src):
                 continue
@@ -249,12 +256,12 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
             page = File.generated(config, src, content=markdown, inclusion=inclusion)
             self._add_page(files, page, page_key(markdown, layout), in_nav=in_nav)
-        for src, markdown_digest in site.spooled.items():
+        for src, inputs in site.spooled.items():
             if _hand_written(files, src):
                 continue
             page = File.generated(config, src, abs_src_path=str(run.spool / src),
                                   inclusion=InclusionLevel.NOT_IN_NAV)
-            self._add_page(files, page, page_key(markdown_digest, layout), in_nav=False)
+            self._add_page(files, page, page_key(inputs, layout), in_nav=False)
         if run.deferred or run.reused:  # MkDocs' note on each link to a page it leaves out
             _PAGES_LOG.addFilter(_quiet_left_out)
         site.files["opml.xml"] = opml_document(run.feeds, created=dt.datetime.fromisoformat(

@@ -11,6 +11,7 @@ folder a caller may give for topic and article pages (:mod:`digest.site.parts`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,8 @@ from digest.site.feeds import FeedWriter
 from digest.site.parts import Parts, run_parts
 from digest.site.search import SearchRecord, search_records
 
+Kept = Callable[[str, str], bool]  # (source path, page key): the previous site holds it
+
 # Pages that belong in the navigation; every other generated page stays out of it,
 # so the nav (embedded in every page) does not grow with the archive.
 NAV_PAGES = ("index.md", "topics/index.md", "archive/index.md", "sources.md")
@@ -39,8 +42,9 @@ class Site:
     pages: dict[str, str]  # Markdown by source path relative to docs/
     files: dict[str, str]  # feed files (XML, JSON) by path relative to the site root
     search: list[SearchRecord]  # what the search index holds, by URL
-    # with a spool: the topic and article pages written there, by source path, each with
-    # its Markdown's digest (digest.site.parts.spool_digest); never in ``pages``
+    # with a spool: the topic and article pages, by source path, each with its key
+    # (digest.site.page_keys), written there unless the caller said it is kept; never
+    # in ``pages``
     spooled: dict[str, str] = field(default_factory=dict)
 
 
@@ -61,22 +65,23 @@ def render_pages(digest: Digest, config: Config) -> dict[str, str]:
 
 
 def render_site(digest: Digest, config: Config, base_url: str, *, jobs: int = 1,
-                spool: Path | None = None) -> Site:
+                spool: Path | None = None, kept: Kept = lambda src, key: False) -> Site:
     """Every page and feed of the digest; ``base_url`` (the published site URL) makes the
     feeds' links absolute. The same digest and config always give the same output,
     whatever ``jobs`` (processes rendering the per-topic and per-article parts). With a
-    ``spool`` folder, topic and article pages are written there instead of kept."""
-    return render(SiteContext(digest, config, base_url), jobs=jobs, spool=spool)
+    ``spool`` folder, topic and article pages are written there instead of kept, except
+    those that ``kept(source path, key)`` says the previous site holds."""
+    return render(SiteContext(digest, config, base_url), jobs=jobs, spool=spool, kept=kept)
 
 
 def render(ctx: SiteContext, *, jobs: int = 1, feeds: bool = True,
-           spool: Path | None = None) -> Site:
+           spool: Path | None = None, kept: Kept = lambda src, key: False) -> Site:
     """The site of ``ctx``: its pages, and its feeds unless ``feeds`` is false."""
     writer = FeedWriter(ctx)
     pages = render_head(ctx)
     files = writer.site_feeds() if feeds else {}
     spooled: dict[str, str] = {}
-    parts = Parts(ctx, writer, spool)
+    parts = Parts(ctx, writer, spool, kept)
     kinds = [Parts.TOPIC_PAGES, Parts.ARTICLE_PAGES] + [Parts.TOPIC_FEEDS] * feeds
     for kind, out in run_parts(parts, kinds, jobs):
         if kind == Parts.TOPIC_FEEDS:

@@ -9,23 +9,25 @@ cannot fork, where other threads run (``mkdocs serve``), or when the digest
 is small, everything is rendered in-process.
 
 Given a spool folder, the pages are written there as they are made, and only
-their hashes come back: the Markdown of an archive's pages is never all in
-memory at once (MkDocs reads each page from the spool when it writes it).
+their keys come back (:mod:`digest.site.page_keys`: what each page is made
+from): the Markdown of an archive's pages is never all in memory at once
+(MkDocs reads each page from the spool when it writes it). A page the caller
+says the previous site holds under its key (``kept``) is not made at all.
 """
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from digest.site import article_page, topic_page
 from digest.site.context import SiteContext
 from digest.site.feeds import FeedWriter
+from digest.site.page_keys import article_key, frame_key, topic_key
 from digest.workers import die_with_parent
 
 PARALLEL_FROM = 2_000  # topics + articles; below this a pool costs more than it saves
@@ -39,8 +41,10 @@ class Parts:
     ARTICLE_PAGES = "article pages"
     TOPIC_FEEDS = "topic feeds"
 
-    def __init__(self, ctx: SiteContext, writer: FeedWriter, spool: Path | None = None) -> None:
-        self.ctx, self.writer, self.spool = ctx, writer, spool
+    def __init__(self, ctx: SiteContext, writer: FeedWriter, spool: Path | None = None,
+                 kept: Callable[[str, str], bool] = lambda src, key: False) -> None:
+        self.ctx, self.writer, self.spool, self.kept = ctx, writer, spool, kept
+        self.frame = frame_key(ctx) if spool is not None else ""
 
     def size(self, kind: str) -> int:
         digest = self.ctx.digest
@@ -48,39 +52,45 @@ class Parts:
 
     def render(self, kind: str, start: int, stop: int) -> dict[str, str]:
         """Pages or feed files of items ``start:stop`` of ``kind``, keyed by path; with a
-        spool, pages are written there and their hashes (:func:`spool_digest`) come back."""
-        out = self._render(kind, start, stop)
-        if self.spool is None or kind == self.TOPIC_FEEDS:
-            return out
-        return {src: write_spooled(self.spool, src, text) for src, text in out.items()}
-
-    def _render(self, kind: str, start: int, stop: int) -> dict[str, str]:
+        spool, pages come back as their keys, each written there unless ``kept``."""
         ctx = self.ctx
         if kind == self.TOPIC_FEEDS:
             return self.writer.topic_feeds(ctx.digest.topics[start:stop])
         out: dict[str, str] = {}
         if kind == self.TOPIC_PAGES:
             for topic in ctx.digest.topics[start:stop]:
-                out.update(topic_page.render(ctx, topic))
+                key = topic_key(ctx, self.frame, topic) if self.spool is not None else ""
+                srcs = topic_page.page_paths(ctx, topic)
+                if key and all(self.kept(src, key) for src in srcs):
+                    out.update(dict.fromkeys(srcs, key))
+                else:
+                    out.update(self._made(topic_page.render(ctx, topic), key))
             return out
         for article in ctx.digest.articles[start:stop]:
-            if article.id in ctx.paged:  # an article older than site.keep_days has none
-                out[ctx.paths.article(article.id)] = article_page.render(ctx, article)
+            if article.id not in ctx.paged:  # an article older than site.keep_days has none
+                continue
+            src = ctx.paths.article(article.id)
+            key = article_key(ctx, self.frame, article) if self.spool is not None else ""
+            if key and self.kept(src, key):
+                out[src] = key
+            else:
+                out.update(self._made({src: article_page.render(ctx, article)}, key))
         return out
 
+    def _made(self, pages: dict[str, str], key: str) -> dict[str, str]:
+        """Pages just made: as they are, or with a spool written there, each as ``key``."""
+        if self.spool is None:
+            return pages
+        for src, text in pages.items():
+            write_spooled(self.spool, src, text)
+        return dict.fromkeys(pages, key)
 
-def spool_digest(data: bytes) -> str:
-    """What stands for a spooled page's Markdown in its page key."""
-    return "sha256:" + hashlib.sha256(data).hexdigest()
 
-
-def write_spooled(spool: Path, src: str, text: str) -> str:
-    """Write one page's Markdown to ``spool`` under its source path; its digest."""
+def write_spooled(spool: Path, src: str, text: str) -> None:
+    """Write one page's Markdown to ``spool`` under its source path."""
     path = spool / src
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = text.encode("utf-8")
-    path.write_bytes(data)
-    return spool_digest(data)
+    path.write_bytes(text.encode("utf-8"))
 
 
 _PARTS: Parts | None = None  # what forked workers render from: inherited, never pickled

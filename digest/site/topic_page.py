@@ -72,6 +72,12 @@ def pager(path_of: Callable[[int], str], page_no: int, pages: int,
     return " · ".join(links) + "\n"
 
 
+def page_paths(ctx: SiteContext, topic: Topic) -> list[str]:
+    """The source paths of ``topic``'s pages, as :func:`render` makes them."""
+    count = len(ctx.topic_articles(topic))
+    return [ctx.paths.topic(topic.id, n) for n in range(1, max(1, -(-count // PAGE_SIZE)) + 1)]
+
+
 def render(ctx: SiteContext, topic: Topic) -> dict[str, str]:
     """Every page of ``topic``, keyed by source path: the first holds the summary and the
     newest PAGE_SIZE articles, later pages older ones."""
