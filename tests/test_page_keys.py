@@ -99,11 +99,24 @@ def _article_dropped(digest: Digest, config: Config) -> tuple[Digest, Config]:
                      for t in digest.topics)), config
 
 
+def _article_joins(digest: Digest, config: Config) -> tuple[Digest, Config]:
+    """A new article joins the largest topic."""
+    topic = max(digest.topics, key=lambda t: len(t.article_ids))
+    model = next(a for a in digest.articles if a.id == topic.article_ids[0])
+    new = dataclasses.replace(model, id="new/001", title="Ferry crews return to work",
+                              related=(), also_in=(), date="2026-03-20")
+    return dataclasses.replace(
+        digest, articles=(*digest.articles, new),
+        topics=tuple(dataclasses.replace(t, article_ids=(*t.article_ids, new.id))
+                     if t.id == topic.id else t for t in digest.topics)), config
+
+
 CHANGES: dict[str, Callable[[Digest, Config], tuple[Digest, Config]]] = {
     "an article's title": _retitled, "a topic's name": _renamed_topic,
     "an article's summary": _new_summary, "an article's tags": _retagged,
     "a source's label": _relabelled_source, "the site's language": _other_language,
     "the days kept": _fewer_days_kept, "an article left out": _article_dropped,
+    "an article joins a topic": _article_joins,
 }
 
 
@@ -156,6 +169,18 @@ def test_pages_the_previous_site_holds_are_not_made(
         if not all(src in kept_src for src in srcs):
             expected |= set(srcs)
     assert written == expected and 0 < len(written) < len(everything)
+
+
+def test_a_topic_gaining_an_article_leaves_its_older_articles_pages_alone(
+        sample: tuple[Digest, Config]) -> None:
+    digest, config = sample
+    before = pages(SiteContext(digest, config))
+    changed, _ = _article_joins(digest, config)
+    after = pages(SiteContext(changed, config))
+    topic = max(digest.topics, key=lambda t: len(t.article_ids))
+    assert before[f"topic {topic.id}"][0] != after[f"topic {topic.id}"][0]
+    for article_id in topic.article_ids:  # no old page links the new article
+        assert before[f"article {article_id}"][0] == after[f"article {article_id}"][0]
 
 
 @pytest.mark.parametrize("directory_urls", [True, False])

@@ -9,10 +9,10 @@ its inputs instead, made without rendering it:
 - the *frame* every page shares: the site's settings, language, locale and labels, the
   sources' labels and languages, and the code of the page renderers (``digest/site``),
   so that a new version that writes pages differently makes them again;
-- an article page: the article itself (every field), its topic (name, summary, links,
-  members), the articles its related titles resolve to and its topic's summary cites
-  (what a link to them shows: title, address, page path, whether it has a page), its
-  tags, its picture, and the paths of the pages it links;
+- an article page: the article itself (every field), its topic's name, the articles its
+  related titles resolve to (what a link to them shows: title, address, page path,
+  whether it has a page), its tags, its picture, and the paths of the pages it links
+  (so a topic that gains an article leaves its older articles' pages alone);
 - a topic page: the topic, and of each of its articles what the timeline and the
   summary's notes show.
 
@@ -63,20 +63,18 @@ def article_key(ctx: SiteContext, frame: str, article: Article) -> str:
               for target in ctx.related_articles(article, title)]
     day = (article.date or "")[:10]
     return _hash((frame, repr(article), ctx.paths.article(article.id),
-                  _topic_shown(ctx, topic) if topic else None,
+                  (topic.id, topic.name, ctx.paths.topic(topic.id),
+                   ctx.paths.feed_folder(topic.id)) if topic else None,
                   [_shown(ctx, target) for target in linked],
                   [(tag.slug, tag.name) for tag in ctx.tags_of(article)],
                   repr(ctx.digest.pictures.get(article.id)), day in ctx.by_day))
 
 
-def _topic_shown(ctx: SiteContext, topic: Topic) -> tuple[object, ...]:
-    return (repr(topic), ctx.paths.topic(topic.id), ctx.paths.feed_folder(topic.id))
-
-
 def topic_key(ctx: SiteContext, frame: str, topic: Topic) -> str:
     """The key of ``topic``'s pages (``frame``: :func:`frame_key`)."""
     cited = [ctx.articles[s.article_id] for s in topic.summary if s.article_id in ctx.articles]
-    return _hash((frame, _topic_shown(ctx, topic), topic_page.PAGE_SIZE,
+    return _hash((frame, repr(topic), ctx.paths.topic(topic.id), ctx.paths.feed_folder(topic.id),
+                  topic_page.PAGE_SIZE,
                   [_shown(ctx, a) for a in ctx.topic_articles(topic)],
                   [_shown(ctx, a) for a in cited]))
 
