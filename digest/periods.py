@@ -21,8 +21,8 @@ and its cost grows with the archive. Instead, the archive is decided in **period
   its own.
 
 The periods are counted over every dated article, copies included, and the same periods
-serve merging, grouping and tags (:func:`digest.site.tags.tags_in_periods`: a frozen
-period's articles keep the tags decided over its step). Every step is a function of the
+serve merging, grouping and tags (:func:`digest.pipeline.decide_tags`: a frozen period's
+articles keep the tags decided over its step). Every step is a function of the
 articles alone, so a full build applies the same rule and decides as a build that froze
 the periods one by one; a frozen step's result is kept in the cache by its articles
 (:mod:`digest.pipeline`), so a daily build decides only the open period.

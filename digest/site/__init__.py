@@ -11,7 +11,6 @@ folder a caller may give for topic and article pages (:mod:`digest.site.parts`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,10 +26,8 @@ from digest.site import (
 )
 from digest.site.context import SiteContext
 from digest.site.feeds import FeedWriter
-from digest.site.parts import Parts, run_parts
+from digest.site.parts import Kept, Parts, run_parts
 from digest.site.search import SearchRecord, search_records
-
-Kept = Callable[[str, str], bool]  # (source path, page key): the previous site holds it
 
 # Pages that belong in the navigation; every other generated page stays out of it,
 # so the nav (embedded in every page) does not grow with the archive.

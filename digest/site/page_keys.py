@@ -7,8 +7,8 @@ costs as much as a page a millisecond at 100,000 articles, so each page gets a k
 its inputs instead, made without rendering it:
 
 - the *frame* every page shares: the site's settings, language, locale and labels, the
-  sources' labels and languages, and the code of the page renderers (``digest/site``),
-  so that a new version that writes pages differently makes them again;
+  sources' labels and languages, and the code of the page renderers (``digest/site``,
+  ``digest/urls.py``), so that code that writes pages differently makes them again;
 - an article page: the article itself (every field), its topic's name, the articles its
   related titles resolve to (what a link to them shows: title, address, page path,
   whether it has a page), its tags, its picture, and the paths of the pages it links
@@ -33,10 +33,11 @@ from digest.site.context import SiteContext
 
 @functools.cache
 def renderer_code() -> str:
-    """A hash of the page renderers' code: every module of ``digest/site``."""
+    """A hash of the page renderers' code: every module of ``digest/site``, and the URL
+    checks they call (``digest/urls.py``)."""
     h = hashlib.sha256()
     folder = Path(__file__).parent
-    for path in sorted(folder.glob("*.py")):
+    for path in [*sorted(folder.glob("*.py")), folder.parent / "urls.py"]:
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
 

@@ -30,6 +30,8 @@ from digest.site.feeds import FeedWriter
 from digest.site.page_keys import article_key, frame_key, topic_key
 from digest.workers import die_with_parent
 
+Kept = Callable[[str, str], bool]  # (source path, page key): the previous site holds it
+
 PARALLEL_FROM = 2_000  # topics + articles; below this a pool costs more than it saves
 SLICES_PER_JOB = 4  # slices per worker, so that an uneven slice does not hold the others up
 
@@ -42,7 +44,7 @@ class Parts:
     TOPIC_FEEDS = "topic feeds"
 
     def __init__(self, ctx: SiteContext, writer: FeedWriter, spool: Path | None = None,
-                 kept: Callable[[str, str], bool] = lambda src, key: False) -> None:
+                 kept: Kept = lambda src, key: False) -> None:
         self.ctx, self.writer, self.spool, self.kept = ctx, writer, spool, kept
         self.frame = frame_key(ctx) if spool is not None else ""
 
