@@ -241,9 +241,10 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
                             " page is made again")
         previous, ledger = run.request.previous_site, run.request.ledger
 
-        def kept(src: str, key: str) -> bool:  # a page the previous site holds as it is now
-            return previous is not None and reusable(
-                ledger, previous, dest_of(src, config.use_directory_urls), page_key(key, layout))
+        def kept(src: str, key: str) -> bool:  # a page or file the previous site holds as is
+            return previous is not None and reusable(ledger, previous, *(
+                (dest_of(src, config.use_directory_urls), page_key(key, layout))
+                if src.endswith(".md") else (src, page_key(key, "file"))))
 
         with run.times.timed("pages"):
             site = render_site(digest, run.feeds, config.site_url or "/",
@@ -257,6 +258,12 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             page = File.generated(config, src, content=markdown, inclusion=inclusion)
             self._add_page(files, page, page_key(markdown, layout), in_nav=in_nav)
         for src, inputs in site.spooled.items():
+            if not src.endswith(".md"):  # a topic's feed file
+                if files.get_file_from_path(src) is None:
+                    self._add(files, File.generated(config, src,
+                                                    abs_src_path=str(run.spool / src)),
+                              page_key(inputs, "file"), reuse=True)
+                continue
             if _hand_written(files, src):
                 continue
             page = File.generated(config, src, abs_src_path=str(run.spool / src),

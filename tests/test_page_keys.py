@@ -21,7 +21,8 @@ from digest.pipeline import build_digest
 from digest.records import Article, Digest, Topic
 from digest.site import article_page, parts, topic_page
 from digest.site.context import SiteContext
-from digest.site.page_keys import article_key, frame_key, topic_key
+from digest.site.feeds import FeedWriter
+from digest.site.page_keys import article_key, frame_key, topic_feed_key, topic_key
 
 
 @pytest.fixture(scope="module")
@@ -31,12 +32,16 @@ def sample() -> tuple[Digest, Config]:
 
 
 def pages(ctx: SiteContext) -> dict[str, tuple[str, str]]:
-    """Every topic and article page: its key and its Markdown, by the page's name."""
+    """Every topic and article page and every topic's feeds: its key and its Markdown (or
+    the feeds' text), by the page's name."""
     frame = frame_key(ctx)
+    writer = FeedWriter(ctx)
     out = {}
     for topic in ctx.digest.topics:
         markdown = "\n".join(topic_page.render(ctx, topic).values())
         out[f"topic {topic.id}"] = (topic_key(ctx, frame, topic), markdown)
+        out[f"feeds {topic.id}"] = (topic_feed_key(writer, frame, topic),
+                                    "\n".join(writer.topic_feeds([topic]).values()))
     for article in ctx.digest.articles:
         out[f"article {article.id}"] = (article_key(ctx, frame, article),
                                         article_page.render(ctx, article))
@@ -134,6 +139,16 @@ def test_a_page_whose_key_is_unchanged_is_unchanged(
             assert before[name][1] == after[name][1], f"{name}: same key, other Markdown"
 
 
+def test_feeds_whose_key_is_unchanged_are_unchanged_at_another_address(
+        sample: tuple[Digest, Config]) -> None:
+    digest, config = sample
+    before = pages(SiteContext(digest, config, "https://news.example.org/"))
+    after = pages(SiteContext(digest, config, "https://daily.example.net/"))
+    feeds = [name for name in before if name.startswith("feeds ")]
+    assert all(before[name][1] != after[name][1] for name in feeds)
+    assert all(before[name][0] != after[name][0] for name in feeds)
+
+
 def test_a_local_change_leaves_other_pages_keys_alone(sample: tuple[Digest, Config]) -> None:
     digest, config = sample
     before = pages(SiteContext(digest, config))
@@ -150,6 +165,9 @@ def test_pages_the_previous_site_holds_are_not_made(
     everything = {**made.render(parts.Parts.TOPIC_PAGES, 0, len(digest.topics)),
                   **made.render(parts.Parts.ARTICLE_PAGES, 0, len(digest.articles))}
     assert len(list((tmp_path / "all").rglob("*.md"))) == len(everything)
+    feeds = made.render(parts.Parts.TOPIC_FEEDS, 0, len(digest.topics))
+    assert {p.relative_to(tmp_path / "all").as_posix()
+            for p in (tmp_path / "all").rglob("*") if p.is_file()} == {*everything, *feeds}
     kept_src = sorted(everything)[::2]
 
     def kept(src: str, key: str) -> bool:
@@ -196,8 +214,8 @@ def test_dest_of_is_where_mkdocs_writes_a_page(directory_urls: bool) -> None:
 
 def test_a_second_build_makes_no_page_it_keeps(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The sample built twice: the second build makes no topic or article page, and the
-    site is the same."""
+    """The sample built twice: the second build makes no topic or article page and no
+    topic feed, and the site is the same."""
     project = copy_project(tmp_path)
     monkeypatch.chdir(project)
     runner = CliRunner()
@@ -215,8 +233,15 @@ def test_a_second_build_makes_no_page_it_keeps(
         made.append(t.id)
         return real_topic(ctx, t)
 
+    real_feeds = FeedWriter.topic_feeds
+
+    def feeds(writer: FeedWriter, topics: list[Topic]) -> dict[str, str]:
+        made.extend(f"feeds {t.id}" for t in topics)
+        return real_feeds(writer, topics)
+
     monkeypatch.setattr(article_page, "render", article)
     monkeypatch.setattr(topic_page, "render", topic)
+    monkeypatch.setattr(FeedWriter, "topic_feeds", feeds)
     assert runner.invoke(main, ["build", "--config", str(project / "feeds.yaml")]).exit_code == 0
     assert made == []
     second = {p.relative_to(project / "site").as_posix(): p.read_bytes()

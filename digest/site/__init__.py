@@ -39,9 +39,9 @@ class Site:
     pages: dict[str, str]  # Markdown by source path relative to docs/
     files: dict[str, str]  # feed files (XML, JSON) by path relative to the site root
     search: list[SearchRecord]  # what the search index holds, by URL
-    # with a spool: the topic and article pages, by source path, each with its key
-    # (digest.site.page_keys), written there unless the caller said it is kept; never
-    # in ``pages``
+    # with a spool: the topic and article pages, by source path, and the topic feeds, by
+    # path, each with its key (digest.site.page_keys), written there unless the caller said
+    # it is kept; never in ``pages`` or ``files``
     spooled: dict[str, str] = field(default_factory=dict)
 
 
@@ -66,8 +66,8 @@ def render_site(digest: Digest, config: Config, base_url: str, *, jobs: int = 1,
     """Every page and feed of the digest; ``base_url`` (the published site URL) makes the
     feeds' links absolute. The same digest and config always give the same output,
     whatever ``jobs`` (processes rendering the per-topic and per-article parts). With a
-    ``spool`` folder, topic and article pages are written there instead of kept, except
-    those that ``kept(source path, key)`` says the previous site holds."""
+    ``spool`` folder, topic and article pages and topic feeds are written there instead
+    of kept, except those that ``kept(path, key)`` says the previous site holds."""
     return render(SiteContext(digest, config, base_url), jobs=jobs, spool=spool, kept=kept)
 
 
@@ -81,8 +81,8 @@ def render(ctx: SiteContext, *, jobs: int = 1, feeds: bool = True,
     parts = Parts(ctx, writer, spool, kept)
     kinds = [Parts.TOPIC_PAGES, Parts.ARTICLE_PAGES] + [Parts.TOPIC_FEEDS] * feeds
     for kind, out in run_parts(parts, kinds, jobs):
-        if kind == Parts.TOPIC_FEEDS:
-            files.update(out)
+        if spool is not None:
+            spooled.update(out)
         else:
-            (pages if spool is None else spooled).update(out)
+            (files if kind == Parts.TOPIC_FEEDS else pages).update(out)
     return Site(pages, files, search_records(ctx) if feeds else [], spooled)

@@ -94,13 +94,21 @@ class FeedWriter:
         return self.feeds("", site.title, site.description or site.title, ctx.paths.front,
                           by_date_desc(list(ctx.digest.articles))[:MAX_ENTRIES])
 
+    def topic_entries(self, topic: Topic) -> list[Article]:
+        """The articles of ``topic``'s feeds: its newest, newest first."""
+        return by_date_desc(self.ctx.topic_articles(topic))[:MAX_TOPIC_ENTRIES]
+
+    def topic_feed_paths(self, topic: Topic) -> list[str]:
+        """Where ``topic``'s feeds are, relative to the site root."""
+        return [self.ctx.paths.feed_folder(topic.id) + name for name in FEED_FILES.values()]
+
     def topic_feeds(self, topics: Sequence[Topic]) -> dict[str, str]:
         """The feeds of each of ``topics``: its newest articles."""
         ctx = self.ctx
         files: dict[str, str] = {}
         for topic in topics:
             folder = ctx.paths.feed_folder(topic.id)
-            newest = by_date_desc(ctx.topic_articles(topic))[:MAX_TOPIC_ENTRIES]
+            newest = self.topic_entries(topic)
             summary = topic.summary[0].text if topic.summary else topic.name
             files.update(self.feeds(folder, f"{topic.name} · {ctx.config.site.title}", summary,
                                     ctx.paths.topic(topic.id), newest))

@@ -1,5 +1,5 @@
-"""What a topic or article page is made from, as a key: a page whose key the previous site
-was built with need not be made again.
+"""What a topic or article page (or a topic's feeds) is made from, as a key: a page whose
+key the previous site was built with need not be made again.
 
 An archive's pages are nearly all topic and article pages, and on a daily build nearly
 all of them are as they were. Making each page's Markdown only to find it unchanged
@@ -14,7 +14,8 @@ its inputs instead, made without rendering it:
   whether it has a page), its tags, its picture, and the paths of the pages it links
   (so a topic that gains an article leaves its older articles' pages alone);
 - a topic page: the topic, and of each of its articles what the timeline and the
-  summary's notes show.
+  summary's notes show;
+- a topic's feed files: the topic, and its entries' articles whole.
 
 ``tests/test_page_keys.py`` holds that two digests giving a page the same key give it
 the same Markdown, over changes to every kind of input.
@@ -29,6 +30,7 @@ from pathlib import Path
 from digest.records import Article, Topic
 from digest.site import topic_page
 from digest.site.context import SiteContext
+from digest.site.feeds import FeedWriter
 
 
 @functools.cache
@@ -78,6 +80,19 @@ def topic_key(ctx: SiteContext, frame: str, topic: Topic) -> str:
                   topic_page.PAGE_SIZE,
                   [_shown(ctx, a) for a in ctx.topic_articles(topic)],
                   [_shown(ctx, a) for a in cited]))
+
+
+def topic_feed_key(writer: FeedWriter, frame: str, topic: Topic) -> str:
+    """The key of ``topic``'s feed files: the topic, each of its entries' articles whole
+    (an entry holds its text) with where the entry links, the site's address, and the
+    build's moment where an undated entry is dated by it."""
+    ctx = writer.ctx
+    entries = writer.topic_entries(topic)
+    return _hash((frame, "feeds", ctx.base_url, repr(topic), ctx.paths.topic(topic.id),
+                  ctx.paths.feed_folder(topic.id),
+                  [(repr(a), ctx.paths.article(a.id), a.id in ctx.paged,
+                    [(tag.slug, tag.name) for tag in ctx.tags_of(a)]) for a in entries],
+                  writer.built if any(not a.date for a in entries) else ""))
 
 
 def _hash(parts: tuple[object, ...]) -> str:

@@ -8,11 +8,11 @@ result is the same as one process rendering everything; where the platform
 cannot fork, where other threads run (``mkdocs serve``), or when the digest
 is small, everything is rendered in-process.
 
-Given a spool folder, the pages are written there as they are made, and only
-their keys come back (:mod:`digest.site.page_keys`: what each page is made
+Given a spool folder, the pages and topic feeds are written there as they are
+made, and only their keys come back (:mod:`digest.site.page_keys`: what each page is made
 from): the Markdown of an archive's pages is never all in memory at once
-(MkDocs reads each page from the spool when it writes it). A page the caller
-says the previous site holds under its key (``kept``) is not made at all.
+(MkDocs reads each page from the spool when it writes it). A page or feed the
+caller says the previous site holds under its key (``kept``) is not made at all.
 """
 
 from __future__ import annotations
@@ -27,10 +27,11 @@ from pathlib import Path
 from digest.site import article_page, topic_page
 from digest.site.context import SiteContext
 from digest.site.feeds import FeedWriter
-from digest.site.page_keys import article_key, frame_key, topic_key
+from digest.site.page_keys import article_key, frame_key, topic_feed_key, topic_key
 from digest.workers import die_with_parent
 
-Kept = Callable[[str, str], bool]  # (source path, page key): the previous site holds it
+# (a page's source path or a file's path, its key): the previous site holds it
+Kept = Callable[[str, str], bool]
 
 PARALLEL_FROM = 2_000  # topics + articles; below this a pool costs more than it saves
 SLICES_PER_JOB = 4  # slices per worker, so that an uneven slice does not hold the others up
@@ -54,11 +55,20 @@ class Parts:
 
     def render(self, kind: str, start: int, stop: int) -> dict[str, str]:
         """Pages or feed files of items ``start:stop`` of ``kind``, keyed by path; with a
-        spool, pages come back as their keys, each written there unless ``kept``."""
+        spool, they come back as their keys, each written there unless ``kept``."""
         ctx = self.ctx
-        if kind == self.TOPIC_FEEDS:
-            return self.writer.topic_feeds(ctx.digest.topics[start:stop])
         out: dict[str, str] = {}
+        if kind == self.TOPIC_FEEDS:
+            if self.spool is None:
+                return self.writer.topic_feeds(ctx.digest.topics[start:stop])
+            for topic in ctx.digest.topics[start:stop]:
+                key = topic_feed_key(self.writer, self.frame, topic)
+                paths = self.writer.topic_feed_paths(topic)
+                if all(self.kept(path, key) for path in paths):
+                    out.update(dict.fromkeys(paths, key))
+                else:
+                    out.update(self._made(self.writer.topic_feeds([topic]), key))
+            return out
         if kind == self.TOPIC_PAGES:
             for topic in ctx.digest.topics[start:stop]:
                 key = topic_key(ctx, self.frame, topic) if self.spool is not None else ""
@@ -80,7 +90,8 @@ class Parts:
         return out
 
     def _made(self, pages: dict[str, str], key: str) -> dict[str, str]:
-        """Pages just made: as they are, or with a spool written there, each as ``key``."""
+        """Pages or files just made: as they are, or with a spool written there, each as
+        ``key``."""
         if self.spool is None:
             return pages
         for src, text in pages.items():
@@ -89,7 +100,7 @@ class Parts:
 
 
 def write_spooled(spool: Path, src: str, text: str) -> None:
-    """Write one page's Markdown to ``spool`` under its source path."""
+    """Write one page's Markdown (or a feed file) to ``spool`` under its path."""
     path = spool / src
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(text.encode("utf-8"))
