@@ -66,6 +66,7 @@ from digest.records import (
     Topic,
     TopicSentence,
 )
+from digest.site.paths import is_slug
 from digest.site.tags import Given, article_tags
 from digest.sources import newest_input, read_sources
 from digest.summarize import summarize_topic
@@ -428,6 +429,11 @@ def decide_tags(articles: Sequence[Article], publishers: Sequence[str] = (),
                     for a in members]
             given = store.each("frozen tags", [(read, names)], lambda todo: [compute()],
                                of=dict[str, Given])[0]
+            # a cache file is data: its tags are used only when each names a page as a slug
+            # does (a crafted one could name a path out of the site) and a name is shown
+            if not all(is_slug(slug) and name.strip() for pairs in given.values()
+                       for slug, name in pairs):
+                given = compute()
         else:
             given = compute()
         return [(a.id, given.get(a.id, ())) for a in members]

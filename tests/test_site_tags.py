@@ -355,6 +355,29 @@ def test_frozen_tags_are_kept_in_the_cache_and_come_back_the_same(
     assert calls == [1]  # the open period alone was decided again
 
 
+def test_a_crafted_cache_row_cannot_name_a_tag_page_out_of_the_site(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Frozen tags come back from the cache only when each slug is a page name."""
+    import digest.pipeline as pipeline
+    from digest.cache import Cache
+    arts = [dated(i, f"2026-01-{1 + i % 20:02d}", f"Talks in Port Ardell, round {i}.",
+                  ("courier", "ledger")[i % 2]) for i in range(8)]
+    arts.append(dated(99, "2026-05-01", "Nothing else happened."))
+    periods = months_of(arts)
+    clean = decide_tags(arts, [], periods)
+    store = Cache(tmp_path / "cache.sqlite", pipeline.CACHED_RECORDS)
+    real = pipeline.article_tags
+    monkeypatch.setattr(pipeline, "article_tags", lambda members, names: {
+        a.id: (("../../../etc/owned", "Owned"),) for a in members})
+    try:
+        decide_tags(arts, [], periods, store)  # the frozen step's crafted row is kept
+        monkeypatch.setattr(pipeline, "article_tags", real)
+        again = decide_tags(arts, [], periods, store)
+    finally:
+        store.close()
+    assert again == clean
+
+
 @settings(max_examples=30, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 150), st.integers(0, 3)), min_size=2, max_size=30),
        st.integers(1, 40))

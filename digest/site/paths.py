@@ -36,6 +36,16 @@ def slugify(title: str, fallback: str = "article") -> str:
     return slug or fallback
 
 
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def is_slug(text: object) -> bool:
+    """Whether ``text`` is a slug a page may be named by: ``[a-z0-9]`` runs joined by
+    single hyphens, none reserved (what :func:`slugify` and :func:`free_slug` give)."""
+    return (isinstance(text, str) and len(text) <= SLUG_MAX + 16
+            and _SLUG.fullmatch(text) is not None and text not in RESERVED_SLUGS)
+
+
 def free_slug(slug: str, taken: Container[str]) -> str:
     """``slug`` itself unless it is reserved (:data:`RESERVED_SLUGS`); then
     ``<slug>-tag``, ``<slug>-tag-2``, ...: the first not in ``taken``."""

@@ -51,12 +51,12 @@ Tags
 The freeze rule
     Every statistic above is over the articles it is given, so one new day could
     give an old article a tag (a second article names it) or take one away (a name
-    turns common, a source's branding is learnt). :func:`digest.pipeline.decide_tags` decides
-    tags by the freeze rule of :mod:`digest.periods`: a frozen period's articles
-    keep the tags decided over its step's articles, and only the open period's are
-    decided again, over the open period's articles (:func:`digest.pipeline.decide_tags`
-    applies the rule; :func:`gather` makes the digest's tags of what each article was
-    given). A tag's page lists every article any step gave it.
+    turns common, a source's branding is learnt). So tags are decided by the freeze
+    rule of :mod:`digest.periods` (:func:`digest.pipeline.decide_tags`, over
+    :func:`article_tags`): a frozen period's articles keep the tags decided over
+    its step's articles, and only the open period's are decided again, over the
+    open period's articles. :func:`gather` makes the digest's tags of what each
+    article was given: a tag's page lists every article any step gave it.
 """
 
 from __future__ import annotations

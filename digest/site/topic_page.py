@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import partial
 from itertools import groupby
 
-from digest.records import Topic
+from digest.records import Article, Topic
 from digest.site import markdown as md
 from digest.site.context import SiteContext, by_date_desc
 from digest.site.labels import CATALOG
@@ -72,10 +72,15 @@ def pager(path_of: Callable[[int], str], page_no: int, pages: int,
     return " · ".join(links) + "\n"
 
 
+def _chunks(articles: list[Article]) -> list[list[Article]]:
+    """The timeline's pages: ``PAGE_SIZE`` articles each, and one page when there are none."""
+    return [articles[i:i + PAGE_SIZE] for i in range(0, len(articles), PAGE_SIZE)] or [[]]
+
+
 def page_paths(ctx: SiteContext, topic: Topic) -> list[str]:
     """The source paths of ``topic``'s pages, as :func:`render` makes them."""
-    count = len(ctx.topic_articles(topic))
-    return [ctx.paths.topic(topic.id, n) for n in range(1, max(1, -(-count // PAGE_SIZE)) + 1)]
+    return [ctx.paths.topic(topic.id, n)
+            for n in range(1, len(_chunks(ctx.topic_articles(topic))) + 1)]
 
 
 def render(ctx: SiteContext, topic: Topic) -> dict[str, str]:
@@ -86,7 +91,7 @@ def render(ctx: SiteContext, topic: Topic) -> dict[str, str]:
     dates = sorted(a.date for a in articles if a.date)
     span = (ctx.date(dates[0]) if dates and dates[0] == dates[-1] else
             f"{ctx.date(dates[0])} – {ctx.date(dates[-1])}" if dates else t["undated"])
-    chunks = [articles[i:i + PAGE_SIZE] for i in range(0, len(articles), PAGE_SIZE)] or [[]]
+    chunks = _chunks(articles)
     folder = ctx.paths.feed_folder(topic.id)
     said = {s.text for s in topic.summary}
     pages: dict[str, str] = {}
