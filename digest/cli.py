@@ -279,7 +279,8 @@ def _build_locked(cfg: Any, target: Path, *, lock_wait: float, no_cache: bool,
         raise click.ClickException(f"could not put the new site in place ({exc});"
                                    " the previous site is unchanged") from None
     # only now, and only if the folder there is ours: the ledger must describe the live site
-    write_ledger(target, result.page_keys, built, result.layout)
+    write_ledger(target, result.page_keys, built, result.layout,
+                 {dest: ledger[dest][1] for dest in result.reused if dest in ledger})
     seconds = ", ".join(f"{k} {v:.1f}s" for k, v in result.seconds.items())
     click.echo(f"Built {target}: {d.articles + d.duplicates} articles in,"
                f" {d.duplicates} duplicates merged, {d.articles} published,"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import glob
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from digest.config import SourceSettings
@@ -40,9 +40,21 @@ def matched_files(root: Path, source: SourceSettings) -> tuple[list[Path], list[
     real = os.path.realpath(root / folder)
     inside: list[Path] = []
     outside: list[Path] = []
+    folders: dict[str, str] = {}  # each folder's real path, found once
     for path in files:
-        (inside if _within(os.path.realpath(path), real) else outside).append(path)
+        (inside if _within(_real_file(path, folders), real) else outside).append(path)
     return inside, outside
+
+
+def _real_file(path: Path, folders: dict[str, str]) -> str:
+    """``os.path.realpath(path)``, with the real path of its folder found once per folder:
+    a file that is not itself a symlink is where its folder really is."""
+    if os.path.islink(path):
+        return os.path.realpath(path)
+    parent, name = os.path.split(os.fspath(path))
+    if parent not in folders:
+        folders[parent] = os.path.realpath(parent)
+    return os.path.join(folders[parent], name)
 
 
 def shown_path(root: Path, path: Path) -> str:
@@ -51,14 +63,18 @@ def shown_path(root: Path, path: Path) -> str:
     return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
 
 
-def path_problems(root: Path, sources: Iterable[SourceSettings]) -> list[Skipped]:
+def path_problems(root: Path, sources: Iterable[SourceSettings],
+                  matched: Mapping[str, tuple[list[Path], list[Path]]] | None = None
+                  ) -> list[Skipped]:
     """What the sources' paths make a build skip, in feeds.yaml order: files a glob matches
-    through a symlink out of its folder (named as written), and paths that match no file."""
+    through a symlink out of its folder (named as written), and paths that match no file.
+    ``matched`` holds :func:`matched_files` by source name where it was found already."""
     problems: list[Skipped] = []
     for source in sources:
         if not source.path:  # fetched from a URL
             continue
-        files, outside = matched_files(root, source)
+        found = (matched or {}).get(source.name)
+        files, outside = found if found is not None else matched_files(root, source)
         folder = _glob_folder(source.path)
         problems.extend(Skipped(shown_path(root, path), f"symlink to a file outside {folder};"
                                 f" set follow_symlinks: true on the source to read it")

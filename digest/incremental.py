@@ -75,12 +75,16 @@ def read_ledger_and_layout(site_dir: Path) -> tuple[dict[str, list[Any]], dict[s
 
 
 def write_ledger(site_dir: Path, keys: Mapping[str, str], built: int | None = None,
-                 layout: Mapping[str, str] | None = None) -> None:
+                 layout: Mapping[str, str] | None = None,
+                 kept: Mapping[str, int] | None = None) -> None:
     """Record each page file's key with the file's mtime, so that a page later rewritten
     by anything else (a plain ``mkdocs build``) is never mistaken for ours, and the
     identity of the folder. ``built`` is the inode of the folder the build made: if
     another folder is at ``site_dir`` now, no ledger is left (the next build renders all).
-    Never raises: a ledger that cannot be written only costs the next build a full render.
+    ``kept`` gives the mtimes of pages linked from the previous site (read there when they
+    were found reusable: a link is the same file), so only pages made by this build are
+    looked at. Never raises: a ledger that cannot be written only costs the next build a
+    full render.
     """
     path = ledger_path(site_dir)
     try:
@@ -89,11 +93,15 @@ def write_ledger(site_dir: Path, keys: Mapping[str, str], built: int | None = No
             path.unlink(missing_ok=True)
             return
         entries: dict[str, list[Any]] = {}
+        root, known = os.fspath(site_dir), kept or {}
         for dest, key in sorted(keys.items()):
-            try:
-                entries[dest] = [key, (site_dir / dest).stat().st_mtime_ns]
-            except OSError:
-                continue
+            mtime = known.get(dest)
+            if mtime is None:
+                try:
+                    mtime = os.stat(os.path.join(root, dest)).st_mtime_ns
+                except OSError:
+                    continue
+            entries[dest] = [key, mtime]
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_text(json.dumps({"site": here, "layout": dict(layout or {}),
                                    "pages": entries}), "utf-8")
@@ -112,7 +120,7 @@ def reusable(ledger: Mapping[str, Sequence[Any]], previous_site: Path, dest: str
     if not entry or entry[0] != key:
         return False
     try:
-        return (previous_site / dest).stat().st_mtime_ns == entry[1]
+        return os.stat(os.path.join(previous_site, dest)).st_mtime_ns == entry[1]
     except OSError:
         return False
 
@@ -191,9 +199,14 @@ def page_key(markdown: str, layout: str) -> str:
 
 def copy_pages(previous_site: Path, site_dir: Path, dest_uris: Iterable[str]) -> None:
     """Bring the given pages' HTML over from the previous site (hard links where possible)."""
+    old, new = os.fspath(previous_site), os.fspath(site_dir)
+    folders: set[str] = set()  # made already
     for uri in dest_uris:
-        source, target = previous_site / uri, site_dir / uri
-        target.parent.mkdir(parents=True, exist_ok=True)
+        source, target = os.path.join(old, uri), os.path.join(new, uri)
+        folder = os.path.dirname(target)
+        if folder not in folders:
+            os.makedirs(folder, exist_ok=True)
+            folders.add(folder)
         try:
             os.link(source, target)
         except OSError:

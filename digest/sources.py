@@ -16,10 +16,11 @@ import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 
 from digest.config import URL_TYPES, Config, SourceSettings
 from digest.dependencies import describe_import_error
-from digest.files import path_problems, shown_path, source_files
+from digest.files import matched_files, path_problems, shown_path, source_files
 from digest.filters import wanted
 from digest.records import RawDocument, Skipped
 from digest.validtext import NotText, recorded_repairs, repair_notices, valid_document, valid_text
@@ -62,13 +63,15 @@ def read_sources(config: Config) -> tuple[list[RawDocument], list[Skipped], list
     then filter its documents. Duplicate ids keep the first and report the rest.
     """
     docs: list[RawDocument] = []
-    skipped = path_problems(config.root, config.sources)
+    matched = {s.name: matched_files(config.root, s) for s in config.sources if s.path}
+    skipped = path_problems(config.root, config.sources, matched)
     notices: list[Skipped] = []
     seen: dict[str, str] = {}
     web = [s for s in config.sources if s.type in URL_TYPES]
     fetched = _read_web(config, web) if web else {}
     for source in config.sources:
-        found, skip, notice = _read_one(config, source, fetched)
+        found, skip, notice = _read_one(config, source, fetched,
+                                        matched.get(source.name, ([], []))[0])
         found, refused, repaired = _at_the_door(source, found)
         skipped.extend(_of(source, [*skip, *refused]))
         notices.extend(_of(source, [*notice, *repaired]))
@@ -178,12 +181,14 @@ def _read_web(config: Config, sources: list[SourceSettings]) -> dict[str, Read]:
             for name, r in read_fetched_sources(config, sources).items()}
 
 
-def _read_one(config: Config, source: SourceSettings, fetched: dict[str, Read]) -> Read:
+def _read_one(config: Config, source: SourceSettings, fetched: dict[str, Read],
+              files: list[Path]) -> Read:
+    """A source's documents: fetched ones, else read from its ``files``."""
     if source.type in URL_TYPES:
         return fetched[source.name]
     docs: list[RawDocument] = []
     skipped: list[Skipped] = []
-    for path in source_files(config.root, source):
+    for path in files:
         shown = shown_path(config.root, path)
         try:
             size = path.stat().st_size

@@ -206,6 +206,19 @@ def test_a_ledger_is_trusted_only_beside_the_folder_it_describes(tmp_path: Path)
     assert read_ledger(site) == {}
 
 
+def test_a_ledger_records_linked_pages_by_the_time_given(tmp_path: Path) -> None:
+    """A page linked from the previous site is recorded with the time read there; a page
+    made by the build with its own; a page neither there nor given is left out."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "made.html").write_text("made", "utf-8")
+    (site / "linked.html").write_text("linked", "utf-8")
+    write_ledger(site, {"made.html": "k1", "linked.html": "k2", "gone.html": "k3"},
+                 site.stat().st_ino, kept={"linked.html": 12345})
+    assert read_ledger(site) == {"made.html": ["k1", (site / "made.html").stat().st_mtime_ns],
+                                 "linked.html": ["k2", 12345]}
+
+
 def test_a_ledger_is_not_written_for_a_folder_the_build_did_not_make(tmp_path: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()

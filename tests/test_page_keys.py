@@ -16,7 +16,7 @@ from mkdocs.structure.files import File
 
 from digest.cli import main
 from digest.config import Config, load_config
-from digest.incremental import dest_of
+from digest.incremental import dest_of, read_ledger
 from digest.pipeline import build_digest
 from digest.records import Article, Digest, Topic
 from digest.site import article_page, parts, topic_page
@@ -247,3 +247,9 @@ def test_a_second_build_makes_no_page_it_keeps(
     second = {p.relative_to(project / "site").as_posix(): p.read_bytes()
               for p in (project / "site").rglob("*") if p.is_file()}
     assert second == first
+    # the ledger carries a linked page's time over unread: it must be the file's own, or
+    # the third build would make the page again
+    ledger = read_ledger(project / "site")
+    assert len(ledger) > 100
+    assert {dest: (project / "site" / dest).stat().st_mtime_ns for dest in ledger} == {
+        dest: entry[1] for dest, entry in ledger.items()}

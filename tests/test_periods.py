@@ -159,13 +159,14 @@ def test_a_copy_of_a_frozen_article_leaves_it_as_it_was(tmp_path: Path) -> None:
     is an article of the open period, and the frozen article keeps its page (the newest
     copy would otherwise be the canonical one); a build without the cache decides the
     same."""
+    cutoff = 30 + FREEZE_AFTER_DAYS  # January's, in days after 1 January
     january = story_article(1, 9, "a", 0)
-    march6 = story_article(2, 64, "a", 1)  # before January's cutoff, 7 March
-    march9 = story_article(3, 67, "b", 2)  # the newest: January has frozen
-    before = [january, march6, march9]
+    last = story_article(2, cutoff - 1, "a", 1)  # the day before January's cutoff
+    newest = story_article(3, cutoff + 2, "b", 2)  # the newest: January has frozen
+    before = [january, last, newest]
     periods = frozen_periods((a.date for a in before), least=1)
     assert [sorted(m) for m, _ in periods] == [[(2026, 1)]]
-    copy = story_article(4, 68, "c", 1)  # 10 March: word for word the article of 6 March
+    copy = story_article(4, cutoff + 3, "c", 1)  # word for word the article before the cutoff
     after = [*before, copy]
     prints = {a.id: fingerprint(a.body).to_bytes() for a in after}
     assert frozen_periods((a.date for a in after), least=1) == periods
@@ -176,6 +177,6 @@ def test_a_copy_of_a_frozen_article_leaves_it_as_it_was(tmp_path: Path) -> None:
             assert [a.id for a in kept] == ["a/1", "a/2", "b/3", "c/4"] and duplicates == []
     finally:
         cache.close()
-    # without the freeze rule the newer copy takes the page of 6 March away
+    # without the freeze rule the newer copy takes the page of the older one away
     kept, duplicates = merge_duplicates(after, prints)
     assert [d.id for d in duplicates] == ["a/2"]
