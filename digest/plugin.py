@@ -20,7 +20,6 @@ import glob
 import json
 import logging
 import os
-import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field, replace
@@ -61,7 +60,7 @@ try:
     from digest.lock import LOCK_WAIT, LockTimeout, holding
     from digest.page_html import Theme, render_pages
     from digest.pipeline import build_digest
-    from digest.publish import spool_prefix
+    from digest.publish import delete_detached, spool_prefix
     from digest.records import BuildSummary, Digest
     from digest.search_index import search_store, write_search
     from digest.site import NAV_PAGES, render_site
@@ -208,8 +207,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         _PAGES_LOG.removeFilter(_quiet_left_out)
         self._nav = self._env = self._files = None
         if self._run is not None:
-            if self._run.spool is not None:
-                shutil.rmtree(self._run.spool, ignore_errors=True)
+            if self._run.spool is not None:  # thousands of files: off the critical path
+                delete_detached(self._run.spool)
                 self._run.spool = None
             self._run.locks.close()
 

@@ -49,7 +49,7 @@ def discard(folder: Path, site_dir: Path) -> None:
     """
     doomed = site_dir.with_name(f".{site_dir.name}{_DISCARDED}{uuid.uuid4().hex[:12]}")
     os.rename(folder, doomed)
-    _delete_detached(doomed)
+    delete_detached(doomed)
 
 
 def spool_prefix(site_dir: Path) -> str:
@@ -62,10 +62,11 @@ def discard_leftovers(site_dir: Path) -> None:
     ``site_dir`` to a new child."""
     for pattern in (f".{site_dir.name}{_DISCARDED}*", f"{spool_prefix(site_dir)}*"):
         for folder in site_dir.parent.glob(pattern):
-            _delete_detached(folder)
+            delete_detached(folder)
 
 
-def _delete_detached(folder: Path) -> None:
+def delete_detached(folder: Path) -> None:
+    """Delete ``folder`` in a child process of its own session, never waited for."""
     code = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
     try:
         subprocess.Popen([sys.executable, "-c", code, str(folder)], start_new_session=True,
