@@ -190,14 +190,21 @@ def _reference_code(language: str, tmp: Path) -> dict[str, bytes]:
                language, bundle, tmp)
     except IndexingFailed:
         return {}
-    return {name: path.read_bytes() for name, path in _files(bundle).items()
+    return {name: Path(path).read_bytes() for name, path in _files(bundle).items()
             if CODE.fullmatch(name)}
 
 
-def _files(bundle: Path) -> dict[str, Path]:
-    """Every entry under ``bundle`` by its relative path (folders left out)."""
-    return {p.relative_to(bundle).as_posix(): p for p in bundle.rglob("*")
-            if p.is_symlink() or not p.is_dir()}
+def _files(bundle: Path) -> dict[str, str]:
+    """Every entry under ``bundle`` but its folders, by its relative path (symlinks listed,
+    never followed)."""
+    root = os.fspath(bundle)
+    out: dict[str, str] = {}
+    for top, dirs, names in os.walk(root):
+        rel = os.path.relpath(top, root).replace(os.sep, "/")
+        prefix = "" if rel == "." else rel + "/"
+        for name in [*names, *(d for d in dirs if os.path.islink(os.path.join(top, d)))]:
+            out[prefix + name] = os.path.join(top, name)
+    return out
 
 
 def _sound(bundle: Path, code: dict[str, bytes]) -> bool:
@@ -210,11 +217,12 @@ def _sound(bundle: Path, code: dict[str, bytes]) -> bool:
     if not set(code) <= set(files):
         return False
     for name, path in files.items():
-        if path.is_symlink() or not path.is_file():
+        if os.path.islink(path) or not os.path.isfile(path):
             return False
         if name in code:
-            if path.read_bytes() != code[name]:
-                return False
+            with open(path, "rb") as f:
+                if f.read() != code[name]:
+                    return False
         elif not DATA.fullmatch(name):
             return False
     return True
@@ -265,14 +273,15 @@ def _pagefind_version() -> str:
 
 def _link_tree(source: Path, target: Path) -> None:
     """Hard-link (else copy) every file of ``source`` into ``target``."""
-    for top, _dirs, names in os.walk(source):
-        folder = target / Path(top).relative_to(source)
-        folder.mkdir(parents=True, exist_ok=True)
+    root, into = os.fspath(source), os.fspath(target)
+    for top, _dirs, names in os.walk(root):
+        folder = os.path.normpath(os.path.join(into, os.path.relpath(top, root)))
+        os.makedirs(folder, exist_ok=True)
         for name in names:
             try:
-                os.link(Path(top, name), folder / name)
+                os.link(os.path.join(top, name), os.path.join(folder, name))
             except OSError:
-                shutil.copy2(Path(top, name), folder / name)
+                shutil.copy2(os.path.join(top, name), os.path.join(folder, name))
 
 
 def _prune(store: Path, keys: set[str]) -> None:

@@ -246,3 +246,16 @@ def test_a_kept_bundle_not_as_pagefind_wrote_it_is_indexed_again(tmp_path: Path)
     bundle = tmp_path / "second" / "pagefind" / "2026-03-01"
     assert (bundle / "pagefind.js").read_bytes() == script
     assert not (bundle / "fragment" / "extra.html").exists()
+    # a symlink in a kept bundle, to a file or a folder out of it: indexed again too
+    secret = tmp_path / "secret"
+    (secret / "index").mkdir(parents=True)
+    (secret / "index" / "x.pf_index").write_text("not Pagefind's")
+    for n, (name, target) in enumerate([("index/stolen.pf_index", secret / "index" / "x.pf_index"),
+                                        ("fragment-link", secret / "index")]):
+        kept = next(store.iterdir())
+        (kept / name).symlink_to(target)
+        out = tmp_path / f"linked-{n}"
+        write_search(records, out, "en", store)
+        site = out / "pagefind" / "2026-03-01"
+        assert not (site / name).exists() and not (site / name).is_symlink()
+        assert (site / "pagefind.js").read_bytes() == script

@@ -75,17 +75,13 @@ def render(ctx: SiteContext, *, jobs: int = 1, feeds: bool = True,
            spool: Path | None = None, kept: Kept = lambda src, key: False) -> Site:
     """The site of ``ctx``: its pages, and its feeds unless ``feeds`` is false."""
     writer = FeedWriter(ctx)
-    pages: dict[str, str] = {}
+    pages = render_head(ctx)
     files = writer.site_feeds() if feeds else {}
     spooled: dict[str, str] = {}
-    parts = Parts(ctx, writer, spool, kept, render_head)
-    # the head pages first: one part, made while the other processes key and make the rest
-    kinds = [Parts.HEAD_PAGES, Parts.TOPIC_PAGES, Parts.ARTICLE_PAGES] + \
-        [Parts.TOPIC_FEEDS] * feeds
+    parts = Parts(ctx, writer, spool, kept)
+    kinds = [Parts.TOPIC_PAGES, Parts.ARTICLE_PAGES] + [Parts.TOPIC_FEEDS] * feeds
     for kind, out in run_parts(parts, kinds, jobs):
-        if kind == Parts.HEAD_PAGES:
-            pages.update(out)
-        elif spool is not None:
+        if spool is not None:
             spooled.update(out)
         else:
             (files if kind == Parts.TOPIC_FEEDS else pages).update(out)

@@ -40,31 +40,24 @@ SLICES_PER_JOB = 4  # slices per worker, so that an uneven slice does not hold t
 class Parts:
     """What to render, by kind, and how to render a slice of one kind."""
 
-    HEAD_PAGES = "head pages"  # the pages over the whole digest, as one part: Markdown
     TOPIC_PAGES = "topic pages"
     ARTICLE_PAGES = "article pages"
     TOPIC_FEEDS = "topic feeds"
 
     def __init__(self, ctx: SiteContext, writer: FeedWriter, spool: Path | None = None,
-                 kept: Kept = lambda src, key: False,
-                 head: Callable[[SiteContext], dict[str, str]] = lambda ctx: {}) -> None:
-        self.ctx, self.writer, self.spool, self.kept, self.head = ctx, writer, spool, kept, head
+                 kept: Kept = lambda src, key: False) -> None:
+        self.ctx, self.writer, self.spool, self.kept = ctx, writer, spool, kept
         self.frame = frame_key(ctx) if spool is not None else ""
 
     def size(self, kind: str) -> int:
         digest = self.ctx.digest
-        if kind == self.HEAD_PAGES:
-            return 1
         return len(digest.articles if kind == self.ARTICLE_PAGES else digest.topics)
 
     def render(self, kind: str, start: int, stop: int) -> dict[str, str]:
         """Pages or feed files of items ``start:stop`` of ``kind``, keyed by path; with a
-        spool, they come back as their keys, each written there unless ``kept``. The head
-        pages (``head``) come back as their Markdown, never spooled."""
+        spool, they come back as their keys, each written there unless ``kept``."""
         ctx = self.ctx
         out: dict[str, str] = {}
-        if kind == self.HEAD_PAGES:
-            return self.head(ctx) if start < stop else {}
         if kind == self.TOPIC_FEEDS:
             if self.spool is None:
                 return self.writer.topic_feeds(ctx.digest.topics[start:stop])
