@@ -103,15 +103,12 @@ def learn_from_pages(
     n = 0
     heads: list[tuple[str, ...]] = []  # each page's lines up to its first prose line
     for page in pages:
-        heads.append(page.keys[: page.first_prose + 1])
-        seen: set[str] = set()
-        for i, k in enumerate(page.keys):
-            if i < page.last_prose:
-                in_text.add(k)
-            if i < page.first_prose and k not in seen:
-                in_head[k] += 1
-            if k and k not in seen:
-                seen.add(k)
+        keys = page.keys
+        heads.append(keys[: page.first_prose + 1])
+        in_text.update(keys[: max(page.last_prose, 0)])
+        in_head.update(set(keys[: max(page.first_prose, 0)]))  # once per file
+        for k in dict.fromkeys(keys):
+            if k:
                 files_of[k].append(n)
         n += 1
     need = max(min_files, min_share * n)
