@@ -68,12 +68,24 @@ def test_months_freeze_in_order_once_they_ended_long_enough_ago() -> None:
     newest = dt.date(2026, 5, 20)
     items = [item(1, 0), item(2, (newest - START).days)]
     months = [m for m, _ in frozen_months(items)]
-    # January ends 31 Jan: frozen after 7 March; April only after 4 June
+    # a month freezes once the newest day is past its end plus FREEZE_AFTER_DAYS: January has,
+    # May (the newest article's) has not
     assert months == [(2026, 1)]
     items.append(item(3, (dt.date(2026, 3, 15) - START).days))
     assert [m for m, _ in frozen_months(items)] == [(2026, 1), (2026, 3)]
     cutoff = dict(frozen_months(items))[(2026, 3)]
     assert cutoff == dt.date(2026, 3, 31) + dt.timedelta(days=FREEZE_AFTER_DAYS)
+
+
+def test_a_month_freezes_the_day_after_its_cutoff() -> None:
+    """April's cutoff is 30 April plus FREEZE_AFTER_DAYS: a newest article on that day keeps
+    April open, one a day later freezes it."""
+    cutoff = dt.date(2026, 4, 30) + dt.timedelta(days=FREEZE_AFTER_DAYS)
+    april = item(1, (dt.date(2026, 4, 10) - START).days)
+    on_cutoff = item(2, (cutoff - START).days)
+    assert frozen_months([april, on_cutoff]) == []
+    after = item(2, (cutoff - START).days + 1)
+    assert frozen_months([april, after]) == [((2026, 4), cutoff)]
 
 
 def test_a_story_over_a_months_end_stays_whole_and_a_late_article_opens_a_new_topic() -> None:
