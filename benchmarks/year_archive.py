@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import importlib.util
 import json
 import os
 import random
@@ -397,6 +398,9 @@ def main(sizes: list[int], seed: int, generate_only: bool) -> int:
         sys.exit(f"needs {DATA} (the shared data beside the checkout)")
     if not generate_only and not Path(CHROMIUM).is_file():
         sys.exit(f"needs {CHROMIUM} (Debian's chromium) to measure a first search")
+    if not generate_only and importlib.util.find_spec("playwright") is None:
+        # said before the builds, not after an hour of them
+        sys.exit("needs playwright to measure a first search: pip install -e '.[bench]'")
     gen = Generator(real_sentences(), seed)
     if generate_only:
         for n in sizes:
