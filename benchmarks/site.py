@@ -12,10 +12,11 @@ pipeline stages have their own benchmarks).
 For each size, in one run and in fresh processes:
 
 - **ours**: ``mkdocs build`` with the digest plugin (pages, tags, feeds, the
-  theme overrides) on the generated digest;
+  package's theme) on the generated digest;
 - **bare**: ``mkdocs build`` of the very Markdown pages our plugin generates,
   written to ``docs/``, with the same theme and settings but no digest plugin
-  (so no feeds).
+  (so no feeds): what the plugin supplies (its theme folder, stylesheet, theme
+  settings and tabs) is written out in its ``mkdocs.yml``.
 
 It prints build time (CPU seconds of the build process, the fair measure on a
 shared machine, and wall seconds), site size and search index size. Bars
@@ -105,12 +106,31 @@ def project(folder: Path, bare: bool) -> Path:
     folder.mkdir(parents=True)
     shutil.copytree(ROOT / "docs", folder / "docs")
     shutil.copy(ROOT / "feeds.yaml", folder / "feeds.yaml")
-    config = (ROOT / "mkdocs.yml").read_text("utf-8")
-    if bare:
-        config = re.sub(r"\n  - digest:\n(      .*\n)+", "\n", config)
-        config += "\nnot_in_nav: |\n  /articles/\n  /topics/\n  /archive/\n  /tags/\n"
+    config = bare_config() if bare else (ROOT / "mkdocs.yml").read_text("utf-8")
     (folder / "mkdocs.yml").write_text(config, "utf-8")
     return folder
+
+
+def bare_config() -> str:
+    """The sample's mkdocs.yml without the digest plugin, and with what the plugin would
+    supply written out: its theme folder (as custom_dir), stylesheet, theme settings,
+    Markdown extensions and tabs."""
+    import yaml
+
+    from digest.packaged_theme import NAV_TABS, STYLESHEET, THEME_SETTINGS, page_title, theme_dir
+
+    hand_written = sorted(p.name for p in (ROOT / "docs").glob("*.md"))
+    config = {
+        "site_name": "newsdigest",
+        "theme": {"name": "material", "custom_dir": str(theme_dir()), **THEME_SETTINGS},
+        "extra_css": [STYLESHEET],
+        "plugins": ["search"],
+        "markdown_extensions": ["attr_list", "md_in_html"],
+        "nav": [{title: src} for title, src in NAV_TABS]
+        + [{page_title(name): name} for name in hand_written],
+        "not_in_nav": "/articles/\n/topics/\n/archive/\n/tags/\n",
+    }
+    return yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
 
 
 def child(kind: str, folder: str, digest_file: str) -> None:

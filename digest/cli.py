@@ -20,7 +20,7 @@ from typing import Any, TextIO
 
 import click
 
-from digest.config import FEEDS_ENV, ConfigError
+from digest.config import ConfigError
 from digest.fields import from_fields
 from digest.validtext import NotText, change, valid_value
 
@@ -229,10 +229,13 @@ def build(feeds: str, mkdocs_file: str | None, site_dir: str | None, jobs: int |
     target = Path(cfg.site_dir).resolve()
     try:
         with holding([target], lock_wait, _say):
-            _build_locked(cfg, target, lock_wait=lock_wait, no_cache=no_cache, strict=strict,
-                          executor=executor or "")
+            line, skipped = _build_locked(cfg, target, lock_wait=lock_wait, no_cache=no_cache,
+                                          strict=strict, executor=executor or "")
     except LockTimeout as exc:
         raise click.ClickException(f"{exc} (the site is unchanged)") from None
+    click.echo(line, err=True)
+    if skipped:
+        sys.exit(EXIT_SKIPPED)
 
 
 def _say(line: str) -> None:
@@ -240,8 +243,10 @@ def _say(line: str) -> None:
 
 
 def _build_locked(cfg: Any, target: Path, *, lock_wait: float, no_cache: bool,
-                  strict: bool, executor: str = "") -> None:
-    """The body of ``digest build``, run while this process holds the site's lock."""
+                  strict: bool, executor: str = "") -> tuple[str, bool]:
+    """The body of ``digest build`` (and of each ``digest serve`` rebuild), run while this
+    process holds the site's lock: the build's one-line summary, and whether inputs were
+    skipped."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import MkDocsException
 
@@ -282,11 +287,10 @@ def _build_locked(cfg: Any, target: Path, *, lock_wait: float, no_cache: bool,
     write_ledger(target, result.page_keys, built, result.layout,
                  {dest: ledger[dest][1] for dest in result.reused if dest in ledger})
     seconds = ", ".join(f"{k} {v:.1f}s" for k, v in result.seconds.items())
-    click.echo(f"Built {target}: {d.articles + d.duplicates} articles in,"
-               f" {d.duplicates} duplicates merged, {d.articles} published,"
-               f" {d.topics} topics, {len(d.skipped)} inputs skipped ({seconds})", err=True)
-    if d.skipped:
-        sys.exit(EXIT_SKIPPED)
+    return (f"Built {target}: {d.articles + d.duplicates} articles in,"
+            f" {d.duplicates} duplicates merged, {d.articles} published,"
+            f" {d.topics} topics, {len(d.skipped)} inputs skipped ({seconds})",
+            bool(d.skipped))
 
 
 def _progress_reporter() -> Callable[[str, int, int], None]:
@@ -325,13 +329,90 @@ def _progress_reporter() -> Callable[[str, int, int], None]:
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True,
               help="IP address and port to serve on.")
 def serve(feeds: str, mkdocs_file: str | None, dev_addr: str) -> None:
-    """Preview the site locally; edits to feeds.yaml or a source rebuild it."""
-    from mkdocs.commands.serve import serve as mkdocs_serve
+    """Preview the site locally; edits to feeds.yaml, mkdocs.yml, docs/ or a source file
+    rebuild it, with the cache and page reuse of `digest build`.
 
+    The preview is built into .digest-preview/site beside feeds.yaml (the published site/
+    is left alone) and kept for the next `digest serve`.
+    """
+    from mkdocs.livereload import LiveReloadServer
+    from watchdog.events import FileSystemEventHandler
+
+    from digest.config import load_config
+    from digest.lock import LockTimeout, holding
+    from digest.preview import (
+        Preview,
+        ignored_paths,
+        preview_site,
+        serving_line,
+        want_rebuild,
+        watches,
+    )
+
+    host, port = _address(dev_addr)
+    url = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
     mkdocs_path, feeds_path = _paths(feeds, mkdocs_file)
-    # serve reloads mkdocs.yml on every rebuild, so the feeds path travels by environment
-    os.environ[FEEDS_ENV] = str(feeds_path)
-    mkdocs_serve(config_file=str(mkdocs_path), dev_addr=dev_addr)
+    root = feeds_path.parent
+    target = preview_site(root)
+    target.parent.mkdir(exist_ok=True)
+    inputs: dict[str, Any] = {}
+
+    def build_once() -> str:
+        cfg = _load(feeds, mkdocs_file, site_dir=str(target), strict=False, jobs=None,
+                    no_cache=False)
+        cfg["site_url"] = url  # links and feeds point at the preview, not the published site
+        inputs["cfg"] = cfg
+        lock_wait = cfg.plugins["digest"].config.lock_wait
+        try:
+            with holding([target], lock_wait, _say):
+                return _build_locked(cfg, target, lock_wait=lock_wait, no_cache=False,
+                                     strict=False)[0]
+        except LockTimeout as exc:
+            raise click.ClickException(str(exc)) from None
+
+    preview = Preview(root, build_once, _say)
+    server = LiveReloadServer(builder=preview.rebuild, host=host, port=port, root=str(target))
+
+    def error_page(code: int) -> bytes | None:
+        page = target / f"{code}.html"
+        return page.read_bytes() if code in (404, 500) and page.is_file() else None
+
+    server.error_handler = error_page
+    preview.first()
+    cfg = inputs.get("cfg")  # None: the first build failed before MkDocs read its config
+    feeds_cfg = load_config(feeds_path)
+    written = [target.parent, root / "site", *([feeds_cfg.cache] if feeds_cfg.cache else [])]
+    watched = watches(
+        root, [feeds_path, mkdocs_path],
+        [cfg.docs_dir, getattr(cfg.theme, "custom_dir", None)] if cfg is not None else [],
+        [s.path for s in feeds_cfg.sources if s.path], avoid=written)
+    preview.changes.ignored = ignored_paths(root, written)
+    preview.changes.wanted = lambda: want_rebuild(server)
+    handler = FileSystemEventHandler()
+    handler.dispatch = preview.changes.dispatch  # type: ignore[method-assign]
+    for watch in watched:
+        server.observer.schedule(handler, watch.path, recursive=watch.recursive)
+    server.observer.start()
+    for line in serving_line(url, watched, root):
+        _say(line)
+    try:
+        server.serve()
+    except KeyboardInterrupt:
+        _say("Stopped")
+    except OSError as exc:
+        raise click.ClickException(f"cannot serve on {host}:{port}: {exc}") from None
+    finally:
+        server.shutdown()
+
+
+def _address(dev_addr: str) -> tuple[str, int]:
+    """``HOST:PORT`` (``[::1]:PORT`` for IPv6) as a host and a port number."""
+    host, sep, port = dev_addr.rpartition(":")
+    host = host.strip("[]")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise click.BadParameter(f"{dev_addr!r}: give it as HOST:PORT, e.g. 127.0.0.1:8000",
+                                 param_hint="--dev-addr")
+    return host, int(port)
 
 
 def _paths(feeds: str, mkdocs_file: str | None) -> tuple[Path, Path]:
@@ -404,3 +485,29 @@ def import_opml(opml_file: str, feeds: str, dry_run: bool) -> None:
         click.echo(f"already in {path.name}: {feed.xml_url}", err=True)
     click.echo(f"{'would add' if dry_run else 'added'} {len(added)} feeds"
                + (f": {', '.join(added)}" if added else ""), err=True)
+
+
+@main.command("new")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True,
+              help="Write into a folder that is not empty: only the starter files it lacks,"
+                   " leaving the others as they are.")
+def new(folder: Path, force: bool) -> None:
+    """Start a digest of your own in FOLDER (made if missing): feeds.yaml with commented
+    examples of every kind of source, mkdocs.yml, an about page, a .gitignore and a
+    GitHub workflow that publishes the site every day. It builds as it is."""
+    from digest.new_site import FolderNotEmpty, create_site, next_steps
+
+    try:
+        site = create_site(folder, force=force)
+    except FolderNotEmpty as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"{folder}: cannot be written ({exc})") from None
+    for name in site.written:
+        click.echo(f"wrote {folder / name}")
+    if site.kept:
+        click.echo(f"left alone (already there): {', '.join(site.kept)}")
+    click.echo("")
+    for line in next_steps(str(folder)):
+        click.echo(line)

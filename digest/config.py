@@ -279,8 +279,10 @@ class Config:
              " for backfills (see [Backfills on a cluster](#backfills-on-a-cluster));"
              " `digest build --executor` overrides it")
     fetch: FetchSettings = setting(FetchSettings, help="how the digest behaves on the web")
+    # the key must be there (see load_config); left empty or `[]`, the digest has no sources yet
     sources: tuple[SourceSettings, ...] = setting(
-        (), required=True, help="in order of priority: earlier sources win ties between copies")
+        (), kind=(list, type(None)),
+        help="in order of priority: earlier sources win ties between copies")
 
     @property
     def root(self) -> Path:
@@ -436,6 +438,8 @@ class _Reader:
         name:...``, ``!!binary`` on text, ``!!int abc``) is this key's problem."""
         if not isinstance(node, yaml.ScalarNode):
             return None
+        if node.tag == f"{_YAML_TAGS}null":  # "key:" with nothing after it cannot round-trip
+            return None
         try:
             return yaml.safe_load(yaml.serialize(node))
         # PyYAML's constructors raise ConstructorError, ValueError, KeyError, AttributeError...
@@ -467,9 +471,15 @@ def load_config(path: str | os.PathLike[str]) -> Config:
         raise ConfigError(f"{path.name}: is empty (it needs at least a 'sources' list)")
     r = _Reader(path)
     keys = schema(Config)
-    values = r.values(r.mapping(root, keys, ""), keys, "")
+    found = r.mapping(root, keys, "")
+    if "sources" not in found:
+        raise r.fail(root, "sources", "is required (list the sources under it; leave it empty"
+                                      " while there are none yet)")
+    values = r.values(found, keys, "")
+    listed = values.pop("sources")  # its node; None when empty ("sources:" alone)
     seen: dict[str, str] = {}
-    sources = tuple(_source(r, node, i, seen) for i, node in enumerate(values.pop("sources").value))
+    sources = tuple(_source(r, node, i, seen) for i, node in enumerate(listed.value if listed
+                                                                       else ()))
     cache = values.pop("cache", CACHE_FILE)
     return Config(path=path.resolve(), cache=path.resolve().parent / cache if cache else None,
                   sources=sources, **values)

@@ -32,6 +32,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from digest.packaged_theme import theme_dir
+
 log = logging.getLogger("digest")
 
 LEDGER_SUFFIX = ".pages.json"
@@ -135,8 +137,9 @@ def _version(name: str) -> str:
 def layout_parts(config: Mapping[str, Any]) -> dict[str, str]:
     """What besides a page's Markdown shapes its HTML, part by part (a hash or a version):
     mkdocs.yml, the settings feeds.yaml puts into it, hand-written docs (the nav shows their
-    titles), the theme's overrides, and package versions. A part that changes between two
-    builds makes every page again, and is named (:func:`changed_parts`)."""
+    titles), the site's theme overrides (custom_dir), the package's own theme folder (an
+    editable install changes it without a new version), and package versions. A part that
+    changes between two builds makes every page again, and is named (:func:`changed_parts`)."""
     def digest_of(*chunks: bytes) -> str:
         return hashlib.sha256(b"\0".join(chunks)).hexdigest()[:16]
 
@@ -158,6 +161,7 @@ def layout_parts(config: Mapping[str, Any]) -> dict[str, str]:
             "site_name", "site_url", "site_description", "copyright", "extra"))),
         "docs/": folder(config.get("docs_dir"), overrides),
         "theme overrides": folder(overrides),
+        "digest theme": folder(theme_dir()),
     }
     parts.update({name: _version(name) for name in _PACKAGES})
     return parts

@@ -4,7 +4,9 @@
 the number of parallel jobs, whether to use the cache) are declared once here
 and validated by MkDocs. Generated pages are MkDocs "generated" files, so
 ``docs/`` keeps only hand-written pages, and every page but the few listed in
-:data:`digest.site.NAV_PAGES` is kept out of the navigation.
+:data:`digest.site.NAV_PAGES` is kept out of the navigation. The site's look (templates,
+stylesheet, theme settings, navigation) comes with the package and is put into the config
+here (:mod:`digest.packaged_theme`).
 
 A caller (``digest build``) gives the plugin one :class:`~digest.build_run.BuildRequest`
 before the build and reads one :class:`~digest.build_run.BuildResult` after it. All
@@ -58,6 +60,16 @@ try:
         reusable,
     )
     from digest.lock import LOCK_WAIT, LockTimeout, holding
+    from digest.packaged_theme import (
+        add_stylesheet,
+        add_theme_dir,
+        check_search,
+        drop_custom_dir,
+        read_mkdocs_yml,
+        require_material,
+        sets,
+        supply_settings,
+    )
     from digest.page_html import Theme, render_pages
     from digest.pipeline import build_digest
     from digest.publish import delete_detached, spool_prefix
@@ -129,9 +141,16 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         except ConfigError as exc:
             raise PluginError(str(exc)) from None
         request = self.request or BuildRequest(lock_wait=self.config.lock_wait)
+        # the package's look (digest.packaged_theme): the site's own settings win
+        raw = read_mkdocs_yml(config.config_file_path)
+        require_material(config)
+        add_theme_dir(config)
+        add_stylesheet(config)
+        supply_settings(config, raw)
+        check_search(config)
         self._run = _Run(feeds, request)
         config.site_name = feeds.site.title
-        if not _sets_theme_language(config.config_file_path):
+        if not sets(raw, "theme", "language"):
             language = theme_language(feeds.site.language, config.theme.dirs)
             config.theme["language"] = language
             if language_tag(feeds.site.language).split("-")[0] != language.split("-")[0]:
@@ -152,8 +171,9 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
 
     @event_priority(-100)  # after other plugins: the navigation the pages are built with
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-        """The tabs the sample's mkdocs.yml names in English ("Today", "Topics"...) read in
-        the site's language; a title written otherwise in mkdocs.yml stays as written."""
+        """The tabs named in English ("Today", "Topics"... : the plugin's own nav, or one
+        in mkdocs.yml) read in the site's language; a title written otherwise in mkdocs.yml
+        stays as written."""
         words = _labels_for(self._state.feeds.site.language)
         translated = {CATALOG[key]["en"]: words[key] for key in NAV_KEYS}
         for item in nav.items:
@@ -217,6 +237,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         run = self._state
+        drop_custom_dir(files, config)  # templates kept in docs/ are not pages
         # the per-article work on a Dask cluster when digest build --executor or feeds.yaml
         # names one (digest serve and mkdocs build: feeds.yaml's only)
         try:
@@ -329,9 +350,9 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             "sources_url": sources.url if sources else "",
             "feeds": [{"name": name, "file": file} for name, file in FEED_FILES.items()],
             "locale": (site.locale or site.language).replace("-", "_"),
-            "words": {key: words[key] for key in ("footer_built", "footer_news",
-                                                  "footer_follow", "footer_made_with",
-                                                  "search_more")},
+            "words": {key: words[key] for key in (
+                "footer_built", "footer_built_alone", "footer_news", "footer_follow",
+                "footer_made_with", "search_more")},
         }
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig,
@@ -472,8 +493,8 @@ def _labels_for(language: str) -> dict[str, str]:
 
 
 def translate_palette(palette: object, language: str) -> None:
-    """The palette toggles the sample's mkdocs.yml names in English ("Dark mode") read in the
-    site's language; a name written otherwise stays as written."""
+    """The palette toggles named in English ("Dark mode": the digest's palette, or one in
+    mkdocs.yml) read in the site's language; a name written otherwise stays as written."""
     words = _labels_for(language)
     translated = {CATALOG[key]["en"]: words[key] for key in THEME_KEYS}
     schemes = palette if isinstance(palette, list) else [palette]
@@ -492,24 +513,6 @@ def tab_of(src_uri: str) -> str | None:
     """The navigation page whose tab a generated page belongs to; None for any other."""
     return next((tab for prefix, tab in TABS if src_uri.startswith(prefix)
                  and src_uri != tab), None)
-
-
-def _sets_theme_language(mkdocs_yml: str | None) -> bool:
-    """Whether mkdocs.yml names the theme's language itself (then feeds.yaml's does not
-    replace it). Tags such as ``!!python/name:`` are read as nothing."""
-    import yaml
-
-    class _Loader(yaml.SafeLoader):
-        pass
-
-    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-    try:
-        with open(mkdocs_yml or "mkdocs.yml", encoding="utf-8") as f:
-            raw = yaml.load(f, Loader=_Loader)  # noqa: S506 (a SafeLoader)
-    except (OSError, yaml.YAMLError):
-        return False
-    theme = raw.get("theme") if isinstance(raw, dict) else None
-    return isinstance(theme, dict) and bool(theme.get("language"))
 
 
 def theme_language(tag: str, theme_dirs: list[str]) -> str:

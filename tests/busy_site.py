@@ -20,9 +20,10 @@ publishers' words, which are
 
 The English words are :func:`english_labels`: the catalog's (``CATALOG`` and ``PLURALS``),
 the theme's (Material's English interface file) and the colour toggles' names in the
-project's ``mkdocs.yml``, where they differ from the Ukrainian; a label is searched as the
-run of its words of three letters or more, fragment by fragment between its placeholders,
-case-sensitively and word by word; a fragment of stop words only ("in the") is no label.
+project's ``mkdocs.yml`` (else the digest's own palette), where they differ from the
+Ukrainian; a label is searched as the run of its words of three letters or more, fragment
+by fragment between its placeholders, case-sensitively and word by word; a fragment of
+stop words only ("in the") is no label.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from typing import Any
 
 import yaml
 
+from digest.packaged_theme import THEME_SETTINGS
 from digest.site.labels import CATALOG, PLURALS
 from digest.text import STOP_WORDS
 
@@ -168,9 +170,10 @@ class Label:
 
 def probes(text: str) -> tuple[tuple[str, ...], ...]:
     """The word runs a label is searched by: each fragment between its placeholders
-    (``{name}``, or Material's ``#``), as its words of three letters or more; fragments
-    with no such word, or only stop words, are left out."""
-    fragments = re.split(r"\{[^}]*\}|#", text)
+    (``{name}``, Material's ``#``, or a `key` to type, which reads the same in any
+    language), as its words of three letters or more; fragments with no such word, or only
+    stop words, are left out."""
+    fragments = re.split(r"\{[^}]*\}|#|`[^`]*`", text)
     runs = []
     for fragment in fragments:
         run = tuple(_LETTERS.findall(fragment))
@@ -191,14 +194,16 @@ def material_labels(language: str) -> dict[str, str]:
 
 
 def palette_names(mkdocs_yml: Path) -> list[str]:
-    """The colour toggles' names in a project's ``mkdocs.yml`` (the theme shows them as the
-    toggle's label); mkdocs.yml's own tags are read as plain values."""
+    """The colour toggles' names in a project's ``mkdocs.yml``, else in the palette the
+    digest plugin supplies (the theme shows them as the toggle's label); mkdocs.yml's own
+    tags are read as plain values."""
     class Loader(yaml.SafeLoader):
         pass
 
     Loader.add_multi_constructor("", lambda loader, suffix, node: None)
     config = yaml.load(mkdocs_yml.read_text("utf-8"), Loader=Loader) or {}
-    palette = (config.get("theme") or {}).get("palette") or []
+    palette = ((config.get("theme") or {}).get("palette")
+               or THEME_SETTINGS["palette"])
     palette = palette if isinstance(palette, list) else [palette]
     return [p["toggle"]["name"] for p in palette
             if isinstance(p, dict) and isinstance(p.get("toggle"), dict)
@@ -231,6 +236,9 @@ def _has_run(words: list[str], run: tuple[str, ...]) -> bool:
     return any(tuple(words[i:i + n]) == run for i in range(len(words) - n + 1))
 
 
+_CODE = re.compile(r"`[^`]*`")
+
+
 def english_in(texts: Sequence[str], labels: Sequence[Label],
                names: Sequence[str] = ()) -> list[str]:
     """Each English label found in ``texts`` (chrome texts, see :data:`CHROME_TEXT_JS`), as
@@ -240,6 +248,7 @@ def english_in(texts: Sequence[str], labels: Sequence[Label],
         for name in sorted(names, key=len, reverse=True):
             if name:
                 text = text.replace(name, " ")
+        text = _CODE.sub(" ", text)  # a key to type (`sources:`) stays as written in any language
         words = _LETTERS.findall(text)
         for label in labels:
             if any(_has_run(words, run) for run in label.probes):

@@ -196,10 +196,18 @@ def test_incremental_rebuild_equals_a_full_build(tmp_path: Path) -> None:
 
 def test_a_changed_layout_makes_every_page_again_and_says_what_changed(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
+    # the site's own theme overrides (custom_dir), beside mkdocs.yml
+    override = project / "overrides" / "partials" / "copyright.html"
+    override.parent.mkdir(parents=True)
+    override.write_text("<div class=\"md-copyright\">Quay News</div>\n", "utf-8")
+    mkdocs = project / "mkdocs.yml"
+    text = mkdocs.read_text("utf-8")
+    assert "  name: material\n" in text
+    mkdocs.write_text(text.replace("  name: material\n",
+                                   "  name: material\n  custom_dir: overrides\n"), "utf-8")
     assert digest_build(project).returncode == 0
     same = digest_build(project)
     assert same.returncode == 0 and "made again" not in same.stderr
-    override = project / "docs" / "overrides" / "main.html"
     override.write_text(override.read_text("utf-8") + "\n{# a theme change #}\n", "utf-8")
     changed = digest_build(project)
     assert changed.returncode == 0

@@ -109,6 +109,34 @@ def test_bad_config_gives_one_line_with_file_line_and_key(
     assert message.startswith(expected) or expected in message, message
 
 
+@pytest.mark.parametrize("listed", [
+    "sources: []\n",
+    "sources:\n",
+    "sources: null\n",
+    "sources:  # none yet\n  # - name: a\n  #   type: text\n  #   path: a/*.txt\ncache: null\n",
+])
+def test_an_empty_sources_list_means_no_sources_yet(tmp_path: Path, listed: str) -> None:
+    config = load_config(write(tmp_path, "site:\n  title: New digest\n" + listed))
+    assert config.sources == ()
+    assert config.site.title == "New digest"
+
+
+def test_a_missing_sources_key_is_an_error_that_says_how_to_start(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, "site:\n  title: New digest\n"))
+    assert str(info.value) == ("feeds.yaml:1:1: sources: is required (list the sources under"
+                               " it; leave it empty while there are none yet)")
+
+
+def test_a_key_left_empty_is_null(tmp_path: Path) -> None:
+    """"key:" with nothing after it is YAML's null, read as such (no cache here), or the
+    key's own problem, never a problem of YAML's tags."""
+    assert load_config(write(tmp_path, "cache:\nsources: []\n")).cache is None
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, "site:\n  title:\nsources: []\n"))
+    assert str(info.value) == "feeds.yaml:2:9: site.title: must be str (got NoneType)"
+
+
 def test_loading_reads_feeds_yaml_and_nothing_else(tmp_path: Path) -> None:
     """The files a source names are found when sources are read, not when the config loads."""
     path = write(tmp_path, GOOD)

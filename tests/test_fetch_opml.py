@@ -102,6 +102,14 @@ def test_empty_flow_list_becomes_a_block_list() -> None:
     assert added == ["a-the-news"]
 
 
+def test_a_sources_key_with_nothing_but_comments_becomes_a_block_list() -> None:
+    text = "sources:\n  # - name: x\n  #   type: rss\ncache: null\n"
+    new, added, _ = add_feeds(text, [OpmlFeed("https://a.example/rss", "A")])
+    assert new == ("sources:\n  - name: a\n    title: A\n    type: rss\n"
+                   "    url: https://a.example/rss\n  # - name: x\n  #   type: rss\ncache: null\n")
+    assert added == ["a"]
+
+
 def test_opml_that_is_not_safe_or_not_opml_is_refused() -> None:
     with pytest.raises(OpmlError, match="not a usable OPML"):
         read_opml((FIXTURES / "billion-laughs.xml").read_bytes())

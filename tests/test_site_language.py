@@ -67,8 +67,9 @@ def test_a_language_named_in_mkdocs_yml_wins(tmp_path: Path) -> None:
     project = with_language(copy_project(tmp_path), "uk")
     mkdocs = project / "mkdocs.yml"
     text = mkdocs.read_text("utf-8")
-    mkdocs.write_text(text.replace("  custom_dir: docs/overrides\n",
-                                   "  custom_dir: docs/overrides\n  language: de\n"), "utf-8")
+    assert "  name: material\n" in text
+    mkdocs.write_text(text.replace("  name: material\n", "  name: material\n  language: de\n"),
+                      "utf-8")
     assert '<html lang="de"' in built(project)
 
 

@@ -172,7 +172,7 @@ def add_feeds(text: str, feeds: Sequence[OpmlFeed]) -> tuple[str, list[str], lis
     seq = _sources_node(root)
     names: set[str] = set()
     urls: set[str] = set()
-    for item in seq.value:
+    for item in seq.value if isinstance(seq, yaml.SequenceNode) else ():
         if isinstance(item, yaml.MappingNode):
             for k, v in item.value:
                 if k.value == "name" and isinstance(v, yaml.ScalarNode):
@@ -200,7 +200,8 @@ def add_feeds(text: str, feeds: Sequence[OpmlFeed]) -> tuple[str, list[str], lis
     if not entries:
         return text, added, left_out
     lines = text.splitlines(keepends=True)
-    if not seq.value:  # "sources: []": rewritten as a block list under its key
+    if not isinstance(seq, yaml.SequenceNode) or not seq.value:
+        # "sources: []" or "sources:" alone: rewritten as a block list under its key
         tail = text[seq.end_mark.index:]
         block = "".join(_entry(e, "  ", 2) for e in entries)
         return (text[:seq.start_mark.index].rstrip(" ") + "\n" + block
@@ -219,11 +220,14 @@ def add_feeds(text: str, feeds: Sequence[OpmlFeed]) -> tuple[str, list[str], lis
     return "".join(lines[:at]) + block + "".join(lines[at:]), added, left_out
 
 
-def _sources_node(root: yaml.Node | None) -> yaml.SequenceNode:
+def _sources_node(root: yaml.Node | None) -> yaml.SequenceNode | yaml.ScalarNode:
+    """The ``sources`` list, or the null of a ``sources:`` with nothing (but comments) under it."""
     if not isinstance(root, yaml.MappingNode):
         raise OpmlError("feeds.yaml has no top-level mapping with a 'sources' list")
     for key, value in root.value:
         if key.value == "sources":
+            if isinstance(value, yaml.ScalarNode) and value.tag == "tag:yaml.org,2002:null":
+                return value
             if not isinstance(value, yaml.SequenceNode):
                 raise OpmlError("feeds.yaml: 'sources' is not a list")
             return value

@@ -79,7 +79,7 @@ def render(ctx: SiteContext) -> str:
                            hide=["navigation", "toc"])]
     if not ctx.digest.articles:
         out.append(md.heading(1, site.title))
-        out.append(f"{t['no_articles']}\n")
+        out.append(f"{t['no_articles' if ctx.config.sources else 'no_sources']}\n")
         return "\n".join(out)
     if not days:
         out.append(f"# {t['digest']}\n")

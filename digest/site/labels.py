@@ -90,14 +90,26 @@ CATALOG: dict[str, dict[str, str]] = {
                  "de": "Kein Artikel dieses Digests nennt ein Datum.",
                  "fr": "Aucun article de ce digest n’indique de date.",
                  "es": "Ningún artículo de este resumen indica una fecha."},
-    "no_articles": {"en": "No articles yet: add sources to `feeds.yaml` and build again.",
-                    "uk": "Статей ще немає: додайте джерела у `feeds.yaml` і зберіть знову.",
-                    "de": "Noch keine Artikel: Quellen in `feeds.yaml` eintragen und neu "
-                          "bauen.",
-                    "fr": "Pas encore d’articles : ajoutez des sources à `feeds.yaml` et "
-                          "reconstruisez.",
-                    "es": "Aún no hay artículos: añada fuentes en `feeds.yaml` y vuelva a "
-                          "construir."},
+    "no_sources": {"en": "This digest has no sources yet: add one to the `sources:` list in"
+                          " `feeds.yaml` and build again.",
+                   "uk": "У цього дайджесту ще немає джерел: додайте джерело до списку"
+                         " `sources:` у `feeds.yaml` і зберіть знову.",
+                   "de": "Dieser Digest hat noch keine Quellen: eine Quelle in die Liste"
+                         " `sources:` in `feeds.yaml` eintragen und neu bauen.",
+                   "fr": "Ce digest n’a pas encore de sources : ajoutez-en une à la liste"
+                         " `sources:` de `feeds.yaml` et reconstruisez.",
+                   "es": "Este resumen aún no tiene fuentes: añada una a la lista `sources:`"
+                         " de `feeds.yaml` y vuelva a construir."},
+    "no_articles": {"en": "No articles yet: the sources of this digest have given none so far.",
+                    "uk": "Статей ще немає: джерела цього дайджесту поки не дали жодної.",
+                    "de": "Noch keine Artikel: die Quellen dieses Digests haben bisher keine"
+                          " geliefert.",
+                    "fr": "Pas encore d’articles : les sources de ce digest n’en ont fourni"
+                          " aucun pour l’instant.",
+                    "es": "Aún no hay artículos: las fuentes de este resumen todavía no han"
+                          " dado ninguno."},
+    "no_topics": {"en": "No topics yet.", "uk": "Тем ще немає.", "de": "Noch keine Themen.",
+                  "fr": "Pas encore de sujets.", "es": "Aún no hay temas."},
     "more_topics": {"en": "More topics", "uk": "Інші теми", "de": "Weitere Themen",
                     "fr": "Autres sujets", "es": "Más temas"},
     "earlier": {"en": "Earlier", "uk": "Раніше", "de": "Früher", "fr": "Plus tôt",
@@ -117,6 +129,9 @@ CATALOG: dict[str, dict[str, str]] = {
     "footer_built": {"en": "Built {when} from", "uk": "Зібрано {when} з",
                      "de": "Erstellt {when} aus",
                      "fr": "Construit le {when} à partir de", "es": "Compilado el {when} con"},
+    "footer_built_alone": {"en": "Built {when}", "uk": "Зібрано {when}",
+                           "de": "Erstellt {when}", "fr": "Construit le {when}",
+                           "es": "Compilado el {when}"},
     "footer_news": {"en": "News from", "uk": "Новини з", "de": "Nachrichten von",
                     "fr": "Nouvelles de", "es": "Noticias de"},
     "footer_follow": {"en": "Follow:", "uk": "Стежити:", "de": "Folgen:", "fr": "Suivre :",

@@ -24,9 +24,11 @@ def render(ctx: SiteContext) -> str:
     columns = " | ".join(md.text(t[k]) for k in ("col_source", "col_type", "col_articles",
                                                  "col_duplicates", "col_skipped", "col_latest"))
     out = [md.front_matter(title=t["nav_sources"], search={"exclude": True},
-                           built=ctx.built_label),
-           md.heading(1, t["nav_sources"]), f"| {columns} |",
-           "| --- | --- | ---: | ---: | ---: | --- |"]
+                           built=ctx.built_label), md.heading(1, t["nav_sources"])]
+    if ctx.config.sources:
+        out += [f"| {columns} |", "| --- | --- | ---: | ---: | ---: | --- |"]
+    else:
+        out.append(t["no_sources"])
     source_of = source_finder(ctx.config.sources, (*digest.articles, *digest.duplicates))
     skipped_by = Counter(source_of(k) for k in digest.skipped)
     for s in ctx.config.sources:

@@ -144,6 +144,8 @@ def render_index(ctx: SiteContext) -> dict[str, str]:
         nav = pager(ctx.paths.topics_page, page_no, len(chunks), t["bigger_topics"],
                     t["smaller_topics"], t["page_of"]) if len(chunks) > 1 else ""
         out.append(nav)
+        if not ranked:
+            out.append(f"{t['no_topics']}\n")
         for topic in chunk:
             articles = ctx.topic_articles(topic)
             latest = max((a.date for a in articles if a.date), default=None)
