@@ -108,7 +108,7 @@ class Server:
         return fetch(self.url + path)
 
     def stop(self) -> None:
-        self.process.send_signal(signal.SIGINT)
+        self.process.send_signal(signal.SIGTERM)  # SIGINT is ignored in a background job
         try:
             self.process.wait(timeout=60)
         except subprocess.TimeoutExpired:

@@ -11,6 +11,7 @@ import contextlib
 import json
 import logging
 import os
+import signal
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -395,6 +396,7 @@ def serve(feeds: str, mkdocs_file: str | None, dev_addr: str) -> None:
     server.observer.start()
     for line in serving_line(url, watched, root):
         _say(line)
+    signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop is a Ctrl+C too
     try:
         server.serve()
     except KeyboardInterrupt:
@@ -403,6 +405,10 @@ def serve(feeds: str, mkdocs_file: str | None, dev_addr: str) -> None:
         raise click.ClickException(f"cannot serve on {host}:{port}: {exc}") from None
     finally:
         server.shutdown()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _address(dev_addr: str) -> tuple[str, int]:

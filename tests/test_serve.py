@@ -73,7 +73,7 @@ class Preview:
         return False
 
     def stop(self) -> None:
-        self.process.send_signal(signal.SIGINT)
+        self.process.send_signal(signal.SIGTERM)  # SIGINT is ignored in a background job
         try:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
