@@ -343,11 +343,14 @@ def serve(feeds: str, mkdocs_file: str | None, dev_addr: str) -> None:
     from digest.lock import LockTimeout, holding
     from digest.preview import (
         Preview,
+        Watch,
         ignored_paths,
         preview_site,
         serving_line,
+        shown,
         want_rebuild,
         watches,
+        written_by_builds,
     )
 
     host, port = _address(dev_addr)
@@ -372,7 +375,37 @@ def serve(feeds: str, mkdocs_file: str | None, dev_addr: str) -> None:
             raise click.ClickException(str(exc)) from None
 
     preview = Preview(root, build_once, _say)
-    server = LiveReloadServer(builder=preview.rebuild, host=host, port=port, root=str(target))
+    handler = FileSystemEventHandler()
+    handler.dispatch = preview.changes.dispatch  # type: ignore[method-assign]
+    scheduled: set[Watch] = set()
+
+    def watch_inputs() -> list[Watch]:
+        """Watch what the current feeds.yaml and mkdocs.yml read (a source added while
+        serving is watched from the rebuild that adds it); the new ones are returned."""
+        cfg = inputs.get("cfg")  # None: no build has got as far as MkDocs' config
+        try:
+            feeds_cfg = load_config(feeds_path)
+        except ConfigError:
+            return []  # the build has said what is wrong; the watches stay as they are
+        written = written_by_builds(target, mkdocs_path, feeds_cfg.cache)
+        preview.changes.ignored = ignored_paths(root, written)
+        found = watches(
+            root, [feeds_path, mkdocs_path],
+            [cfg.docs_dir, getattr(cfg.theme, "custom_dir", None)] if cfg is not None else [],
+            [s.path for s in feeds_cfg.sources if s.path], avoid=written)
+        new = [w for w in found if w not in scheduled]
+        for watch in new:
+            server.observer.schedule(handler, watch.path, recursive=watch.recursive)
+            scheduled.add(watch)
+        return new
+
+    def rebuild() -> None:
+        preview.rebuild()
+        new = watch_inputs()
+        if new:
+            _say(f"Now also watching: {', '.join(shown(new, root))}")
+
+    server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(target))
 
     def error_page(code: int) -> bytes | None:
         page = target / f"{code}.html"
@@ -380,19 +413,8 @@ def serve(feeds: str, mkdocs_file: str | None, dev_addr: str) -> None:
 
     server.error_handler = error_page
     preview.first()
-    cfg = inputs.get("cfg")  # None: the first build failed before MkDocs read its config
-    feeds_cfg = load_config(feeds_path)
-    written = [target.parent, root / "site", *([feeds_cfg.cache] if feeds_cfg.cache else [])]
-    watched = watches(
-        root, [feeds_path, mkdocs_path],
-        [cfg.docs_dir, getattr(cfg.theme, "custom_dir", None)] if cfg is not None else [],
-        [s.path for s in feeds_cfg.sources if s.path], avoid=written)
-    preview.changes.ignored = ignored_paths(root, written)
     preview.changes.wanted = lambda: want_rebuild(server)
-    handler = FileSystemEventHandler()
-    handler.dispatch = preview.changes.dispatch  # type: ignore[method-assign]
-    for watch in watched:
-        server.observer.schedule(handler, watch.path, recursive=watch.recursive)
+    watched = watch_inputs()
     server.observer.start()
     for line in serving_line(url, watched, root):
         _say(line)

@@ -115,6 +115,17 @@ class Changes:
         return taken
 
 
+def written_by_builds(preview: Path, mkdocs_yml: Path, cache: Path | None) -> list[Path]:
+    """What builds write, never to be watched: the preview's folder, the published site
+    (``site_dir`` of mkdocs.yml, else ``site``) and the cache file."""
+    from digest.packaged_theme import read_mkdocs_yml
+
+    site_dir = read_mkdocs_yml(str(mkdocs_yml)).get("site_dir")
+    published = mkdocs_yml.parent / (site_dir if isinstance(site_dir, str) and site_dir
+                                     else "site")
+    return [preview.parent, published, *([cache] if cache else [])]
+
+
 def ignored_paths(root: Path, written: Iterable[Path]) -> Callable[[str], bool]:
     """Which changed paths do not count: anything in or named after what builds write
     (``written``: the preview folder, the published site, the cache file, beside which
@@ -182,13 +193,18 @@ class Preview:
                  " open pages reload by themselves")
 
 
+def shown(watched: Iterable[Watch], root: Path) -> list[str]:
+    """Watched paths as a user reads them: relative to the project where inside it."""
+    return sorted({os.path.relpath(w.path, root) if Path(w.path).is_relative_to(root)
+                   else w.path for w in watched})
+
+
 def serving_line(url: str, watched: list[Watch], root: Path) -> Iterator[str]:
     """What ``digest serve`` says once it listens."""
-    names = sorted({os.path.relpath(w.path, root) if Path(w.path).is_relative_to(root)
-                    else w.path for w in watched})
-    shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+    names = shown(watched, root)
+    more = f" and {len(names) - 6} more" if len(names) > 6 else ""
     yield f"Serving the preview on {url} (Ctrl+C stops)"
-    yield f"Rebuilt when these change: {shown}"
+    yield f"Rebuilt when these change: {', '.join(names[:6])}{more}"
 
 
 def want_rebuild(server: Any) -> None:

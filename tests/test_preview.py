@@ -17,6 +17,7 @@ from digest.preview import (
     preview_site,
     source_folder,
     watches,
+    written_by_builds,
 )
 
 
@@ -128,3 +129,14 @@ def test_what_a_build_writes_never_starts_a_rebuild(tmp_path: Path) -> None:
     assert wanted == [] and changes.take() == []
     changes.dispatch(Event(tmp_path / "in" / "a.txt"))
     assert wanted == [1] and changes.take() == [str(tmp_path / "in" / "a.txt")]
+
+
+def test_the_published_site_is_where_mkdocs_yml_puts_it(tmp_path: Path) -> None:
+    mkdocs = tmp_path / "mkdocs.yml"
+    mkdocs.write_text("site_name: x\nsite_dir: public\n", "utf-8")
+    cache = tmp_path / "cache.sqlite"
+    preview = preview_site(tmp_path)
+    assert written_by_builds(preview, mkdocs, cache) == [
+        preview.parent, tmp_path / "public", cache]
+    mkdocs.write_text("site_name: x\n", "utf-8")
+    assert written_by_builds(preview, mkdocs, None) == [preview.parent, tmp_path / "site"]

@@ -130,3 +130,34 @@ def test_a_failed_rebuild_keeps_the_last_preview_and_a_restart_reuses_its_pages(
         again.stop()
     report = json.loads((project / ".digest-preview" / "build-report.json").read_text("utf-8"))
     assert report["pages_reused"] > 0, "a restart made every page again"
+
+
+SECOND_ARTICLE = NEW_ARTICLE.replace("Lighthouse keepers return to Gullrock after forty years",
+                                     "Gullrock ferry gains a winter timetable").replace(
+    "lighthouse on Gullrock will be staffed again from April",
+    "ferry to Gullrock will sail twice a day all winter")
+
+
+def test_a_source_added_while_serving_is_read_and_then_watched(tmp_path: Path) -> None:
+    """A source folder that feeds.yaml names only once the preview runs is built at once,
+    and watched from then on; one that lies outside every watched folder too."""
+    project = copy_project(tmp_path)
+    added = project / "island-notes"
+    added.mkdir()
+    (added / "001.txt").write_text(NEW_ARTICLE, "utf-8")
+    server = Preview(project)
+    try:
+        assert wait_for(server.base, "The digest for", 120), "the preview never came up"
+        assert "island-notes" not in server.said()
+        feeds = project / "feeds.yaml"
+        feeds.write_text(feeds.read_text("utf-8").replace(
+            "sources:", "sources:\n  - name: island-notes\n    type: text\n"
+                        "    path: island-notes/*.txt", 1), "utf-8")
+        assert wait_for(server.base + "archive/2026-03-09/", "Lighthouse keepers return", 120)
+        assert server.says("Now also watching: island-notes", 10), server.said()
+        (added / "002.txt").write_text(SECOND_ARTICLE, "utf-8")
+        assert wait_for(server.base + "archive/2026-03-09/", "Gullrock ferry gains", 120), \
+            server.said()
+        assert server.says("island-notes/002.txt changed: rebuilding", 10)
+    finally:
+        server.stop()
