@@ -387,12 +387,14 @@ def serve(feeds: str, mkdocs_file: str | None, dev_addr: str) -> None:
             feeds_cfg = load_config(feeds_path)
         except ConfigError:
             return []  # the build has said what is wrong; the watches stay as they are
-        written = written_by_builds(target, mkdocs_path, feeds_cfg.cache)
-        preview.changes.ignored = ignored_paths(root, written)
+        written = written_by_builds(target, mkdocs_path)
+        cache = feeds_cfg.cache
+        preview.changes.ignored = ignored_paths(root, written, cache)
         found = watches(
             root, [feeds_path, mkdocs_path],
             [cfg.docs_dir, getattr(cfg.theme, "custom_dir", None)] if cfg is not None else [],
-            [s.path for s in feeds_cfg.sources if s.path], avoid=written)
+            [s.path for s in feeds_cfg.sources if s.path],
+            avoid=[*written, *([cache] if cache else [])])
         new = [w for w in found if w not in scheduled]
         for watch in new:
             server.observer.schedule(handler, watch.path, recursive=watch.recursive)

@@ -115,34 +115,38 @@ class Changes:
         return taken
 
 
-def written_by_builds(preview: Path, mkdocs_yml: Path, cache: Path | None) -> list[Path]:
-    """What builds write, never to be watched: the preview's folder, the published site
-    (``site_dir`` of mkdocs.yml, else ``site``) and the cache file."""
+def written_by_builds(preview: Path, mkdocs_yml: Path) -> list[Path]:
+    """The folders builds write, never to be watched: the preview's and the published site
+    (``site_dir`` of mkdocs.yml, else ``site``)."""
     from digest.packaged_theme import read_mkdocs_yml
 
     site_dir = read_mkdocs_yml(str(mkdocs_yml)).get("site_dir")
     published = mkdocs_yml.parent / (site_dir if isinstance(site_dir, str) and site_dir
                                      else "site")
-    return [preview.parent, published, *([cache] if cache else [])]
+    return [preview.parent, published]
 
 
-def ignored_paths(root: Path, written: Iterable[Path]) -> Callable[[str], bool]:
-    """Which changed paths do not count: anything in or named after what builds write
-    (``written``: the preview folder, the published site, the cache file, beside which
-    its journal, lock and pictures are kept), hidden files and folders of the project,
-    and editors' backup files."""
-    places = [str(p.resolve()) for p in written]
+def ignored_paths(root: Path, folders: Iterable[Path], cache: Path | None
+                  ) -> Callable[[str], bool]:
+    """Which changed paths do not count: anything in the ``folders`` builds write (the
+    preview, the published site), the cache file and what is kept beside it under its name
+    (journal, lock, pictures), hidden files and folders of the project, and editors'
+    backup files."""
+    places = [str(p.resolve()) for p in folders]
+    kept = str(cache.resolve()) if cache else None
     top = str(root.resolve())
 
     def ignored(path: str) -> bool:
         path = os.path.realpath(path)
-        if any(path == p or path.startswith(p + os.sep) or path.startswith(p + "-")
-               or path.startswith(p + ".") for p in places):
+        if any(path == p or path.startswith(p + os.sep) for p in places):
             return True
-        inside = os.path.relpath(path, top) if path.startswith(top + os.sep) else path
+        if kept and (path == kept or path.startswith((kept + "-", kept + "."))):
+            return True
         name = os.path.basename(path)
-        return (any(part.startswith(".") for part in Path(inside).parts if part != "..")
-                or name.endswith("~") or name.endswith((".swp", ".tmp")))
+        parts = Path(os.path.relpath(path, top)).parts if path.startswith(top + os.sep) \
+            else (name,)
+        return (any(part.startswith(".") for part in parts)
+                or name.endswith(("~", ".swp", ".tmp")))
 
     return ignored
 

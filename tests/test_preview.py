@@ -107,14 +107,16 @@ def test_a_bad_serving_address_is_refused_in_one_line(text: str) -> None:
 
 def test_what_a_build_writes_never_starts_a_rebuild(tmp_path: Path) -> None:
     cache = tmp_path / ".digest-cache.sqlite"
-    ignored = ignored_paths(tmp_path, [preview_site(tmp_path).parent, tmp_path / "site",
-                                       cache])
+    ignored = ignored_paths(tmp_path, [preview_site(tmp_path).parent, tmp_path / "site"],
+                            cache)
     for written in (".digest-preview/site/index.html", ".digest-preview/build-report.json",
                     "site/index.html", ".digest-cache.sqlite", ".digest-cache.sqlite-journal",
                     ".digest-cache.sqlite.lock", ".digest-cache.sqlite-images/a.webp",
                     ".git/index", "in/.a.txt.swp", "in/a.txt~"):
         assert ignored(str(tmp_path / written)), written
-    for source in ("in/a.txt", "feeds.yaml", "docs/about.md", "sitemap/a.txt"):
+    # names that merely begin like what builds write are sources like any other
+    for source in ("in/a.txt", "feeds.yaml", "docs/about.md", "sitemap/a.txt",
+                   "site-archive/a.txt", "site.notes/a.txt"):
         assert not ignored(str(tmp_path / source)), source
     wanted: list[int] = []
     changes = Changes(ignored=ignored, wanted=lambda: wanted.append(1))
@@ -134,9 +136,14 @@ def test_what_a_build_writes_never_starts_a_rebuild(tmp_path: Path) -> None:
 def test_the_published_site_is_where_mkdocs_yml_puts_it(tmp_path: Path) -> None:
     mkdocs = tmp_path / "mkdocs.yml"
     mkdocs.write_text("site_name: x\nsite_dir: public\n", "utf-8")
-    cache = tmp_path / "cache.sqlite"
     preview = preview_site(tmp_path)
-    assert written_by_builds(preview, mkdocs, cache) == [
-        preview.parent, tmp_path / "public", cache]
+    assert written_by_builds(preview, mkdocs) == [preview.parent, tmp_path / "public"]
     mkdocs.write_text("site_name: x\n", "utf-8")
-    assert written_by_builds(preview, mkdocs, None) == [preview.parent, tmp_path / "site"]
+    assert written_by_builds(preview, mkdocs) == [preview.parent, tmp_path / "site"]
+
+
+def test_a_source_outside_the_project_in_a_hidden_folder_still_counts(tmp_path: Path) -> None:
+    project, elsewhere = tmp_path / "project", tmp_path / ".feeds" / "news"
+    ignored = ignored_paths(project, [preview_site(project).parent], None)
+    assert not ignored(str(elsewhere / "a.txt"))
+    assert ignored(str(elsewhere / ".a.txt"))
