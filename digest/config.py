@@ -43,7 +43,6 @@ _HOST_ENTRY = re.compile(r"^(?:(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)(?::(?P<por
                          r"|[0-9A-Fa-f]*:[0-9A-Fa-f]*:[0-9A-Fa-f:.]*)$")
 
 
-FEEDS_ENV = "DIGEST_FEEDS"  # a feeds.yaml path overriding the MkDocs plugin's `feeds` option
 
 
 class ConfigError(ValueError):

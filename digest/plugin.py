@@ -45,7 +45,7 @@ from digest.dependencies import describe_import_error
 # a package that cannot be imported is one line from `mkdocs build`, never a traceback
 try:
     from digest.build_run import BuildRequest, BuildResult
-    from digest.config import FEEDS_ENV, Config, ConfigError, load_config
+    from digest.config import Config, ConfigError, load_config
     from digest.dask_executor import ExecutorError, executor_at
     from digest.fetch.images import picture_files
     from digest.fetch.opml import opml_document
@@ -135,7 +135,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self._release()  # a build that ended without on_post_build or on_build_error
         self._run, self.result = None, None
         base_dir = Path(config.config_file_path or ".").resolve().parent
-        path = base_dir / (os.environ.get(FEEDS_ENV) or self.config.feeds)
+        path = base_dir / self.config.feeds
         try:
             feeds = load_config(path)
         except ConfigError as exc:
